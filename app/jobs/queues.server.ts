@@ -1,0 +1,77 @@
+// The contract between the web app and the workers: queue names, the queue prefix, job payloads (zod), the
+// repeating schedules, and enqueue helpers. Workers import this; nothing here imports workers/.
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { getEnv } from "../utils/env.server";
+import { redisConnectionOptions } from "../utils/redis.server";
+
+export const QUEUES = {
+  settlement: "settlement",
+  release: "release",
+  payouts: "payouts",
+  outbox: "outbox",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** BullMQ prefix in a Redis Cluster hash tag, so each queue's keys share one slot. */
+export function queuePrefix() {
+  return `{${getEnv().REDIS_PREFIX}}`;
+}
+
+export const PayoutJob = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pay"), payoutId: z.string().uuid() }),
+  z.object({ kind: z.literal("schedule") }),
+  z.object({ kind: z.literal("resume") }),
+]);
+export type PayoutJob = z.infer<typeof PayoutJob>;
+
+/** Repeating work, registered by the workers process at every start (a wiped Redis loses nothing). */
+export function schedules() {
+  const env = getEnv();
+  return [
+    { queue: QUEUES.settlement, id: "settle", every: env.SETTLEMENT_INTERVAL_MS, data: {} },
+    { queue: QUEUES.release, id: "release", every: 5_000, data: {} },
+    { queue: QUEUES.outbox, id: "relay", every: 1_000, data: {} },
+    { queue: QUEUES.payouts, id: "payouts-daily", pattern: "0 0 3 * * *", tz: "Asia/Seoul", data: { kind: "schedule" } },
+    { queue: QUEUES.payouts, id: "payouts-resume", every: 30_000, data: { kind: "resume" } },
+  ] as const;
+}
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 500 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+const queues = new Map<QueueName, Queue>();
+
+export function getQueue(name: QueueName): Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    queue = new Queue(name, {
+      // Adding a job must not hang a web request while Redis is away: fail fast instead.
+      connection: { ...redisConnectionOptions(), enableOfflineQueue: false } as ConnectionOptions,
+      prefix: queuePrefix(),
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    queue.on("error", () => {});
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+export async function closeQueues() {
+  await Promise.all([...queues.values()].map((q) => q.close().catch(() => {})));
+  queues.clear();
+}
+
+/** Asks for a settlement run soon; many kicks within a second collapse into one job. */
+export async function kickSettlement() {
+  await getQueue(QUEUES.settlement).add("kick", {}, { deduplication: { id: "kick", ttl: 1000 }, removeOnComplete: true });
+}
+
+/** Sends a reserved payout to the provider now; the payout id is the job id, so it is queued once. */
+export async function enqueuePayout(payoutId: string) {
+  await getQueue(QUEUES.payouts).add("pay", { kind: "pay", payoutId } satisfies PayoutJob, { jobId: `pay-${payoutId}` });
+}

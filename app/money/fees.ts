@@ -1,0 +1,13 @@
+// The platform fee, computed on a settlement's aggregate in basis points and rounded down — any fraction of
+// a minor unit stays with the creator. BigInt keeps gross × bps exact beyond 2^53.
+
+export function platformFee(gross: number, feeBps: number): number {
+  if (!Number.isSafeInteger(gross) || gross < 0) throw new RangeError(`gross must be a non-negative safe integer, got ${gross}`);
+  if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000) throw new RangeError(`fee must be 0..10000 bps, got ${feeBps}`);
+  return Number((BigInt(gross) * BigInt(feeBps)) / 10_000n);
+}
+
+export function splitGross(gross: number, feeBps: number) {
+  const fee = platformFee(gross, feeBps);
+  return { gross, fee, net: gross - fee };
+}

@@ -1,0 +1,194 @@
+// The double-entry ledger: accounts named by owner and purpose, and postTransactions — the only way money moves.
+// Each posting is checked here (balanced per currency, safe integers) and again by the database at commit.
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { AccountPurpose, Database, LedgerKind } from "../../db/types";
+import type { Currency } from "./currency";
+
+export type Tx = Transaction<Database> | Kysely<Database>;
+
+export interface Entry {
+  accountId: number;
+  currency: Currency;
+  /** Signed: positive raises the account's balance, negative lowers it. */
+  amount: number;
+}
+
+export interface Posting {
+  /** Business id of the event (tip:…, settlement:…); the database refuses a second posting with the same key. */
+  key: string;
+  kind: LedgerKind;
+  occurredAt?: Date;
+  entries: Entry[];
+}
+
+/** A posting would take an account that may not go negative below zero. */
+export class InsufficientBalance extends Error {
+  constructor(readonly accountIds: number[]) {
+    super(`insufficient balance on account(s) ${accountIds.join(", ")}`);
+  }
+}
+
+export const accountCode = {
+  wallet: (userId: number, currency: Currency) => `fan:${userId}:wallet:${currency}`,
+  creator: (creatorId: number, purpose: "pending" | "available" | "in_transit", currency: Currency) =>
+    `creator:${creatorId}:${purpose}:${currency}`,
+  platform: (purpose: "fees" | "tips_in_flight", currency: Currency) => `platform:${purpose}:${currency}`,
+  clearing: (currency: Currency) => `provider:clearing:${currency}`,
+};
+
+export function assertBalanced(posting: Posting) {
+  if (posting.entries.length < 2) throw new Error(`posting ${posting.key} needs at least two entries`);
+  const totals = new Map<string, bigint>();
+  for (const entry of posting.entries) {
+    if (!Number.isSafeInteger(entry.amount) || entry.amount === 0) {
+      throw new Error(`posting ${posting.key}: entry amount ${entry.amount} must be a non-zero safe integer`);
+    }
+    totals.set(entry.currency, (totals.get(entry.currency) ?? 0n) + BigInt(entry.amount));
+  }
+  for (const [currency, total] of totals) {
+    if (total !== 0n) throw new Error(`posting ${posting.key} is unbalanced: ${total} ${currency} left over`);
+  }
+}
+
+/**
+ * Posts balanced transactions and updates the cached balances of the accounts that keep one, locking those rows
+ * in id order (no deadlocks between concurrent postings). An account that may not go negative and would is
+ * refused with InsufficientBalance before anything is written. Returns ledger transaction ids by key.
+ */
+export async function postTransactions(trx: Tx, postings: Posting[]): Promise<Map<string, number>> {
+  if (postings.length === 0) return new Map();
+  postings.forEach(assertBalanced);
+
+  const deltas = new Map<number, bigint>();
+  for (const posting of postings) {
+    for (const entry of posting.entries) {
+      deltas.set(entry.accountId, (deltas.get(entry.accountId) ?? 0n) + BigInt(entry.amount));
+    }
+  }
+  const ids = [...deltas.keys()];
+  const amounts = ids.map((id) => deltas.get(id)!.toString());
+
+  const { rows } = await sql<{ locked: number[] | null; updated: number[] | null }>`
+    with delta as (select * from unnest(${ids}::bigint[], ${amounts}::bigint[]) as d(id, amount)),
+    locked as (
+      select a.id from accounts a where a.id = any(${ids}::bigint[]) and a.caches_balance order by a.id for update
+    ),
+    updated as (
+      update accounts a set balance = a.balance + delta.amount
+        from delta
+       where a.id = delta.id and a.id in (select id from locked)
+         and (a.allow_negative or a.balance + delta.amount >= 0)
+      returning a.id
+    )
+    select (select array_agg(id) from locked) as locked, (select array_agg(id) from updated) as updated
+  `.execute(trx);
+  // int8[] arrives as strings (only scalar int8 is parsed at the boundary).
+  const locked = (rows[0]?.locked ?? []).map(Number);
+  const updated = new Set((rows[0]?.updated ?? []).map(Number));
+  const refused = locked.filter((id) => !updated.has(id));
+  if (refused.length) throw new InsufficientBalance(refused);
+
+  const inserted = await sql<{ id: number; key: string }>`
+    insert into ledger_transactions (key, kind, occurred_at)
+    select * from unnest(${postings.map((p) => p.key)}::text[], ${postings.map((p) => p.kind)}::text[],
+                         ${postings.map((p) => (p.occurredAt ?? new Date()).toISOString())}::timestamptz[])
+    returning id, key
+  `.execute(trx);
+  const idByKey = new Map(inserted.rows.map((r) => [r.key, Number(r.id)]));
+
+  const txIds: number[] = [];
+  const accountIds: number[] = [];
+  const currencies: string[] = [];
+  const entryAmounts: number[] = [];
+  for (const posting of postings) {
+    for (const entry of posting.entries) {
+      txIds.push(idByKey.get(posting.key)!);
+      accountIds.push(entry.accountId);
+      currencies.push(entry.currency);
+      entryAmounts.push(entry.amount);
+    }
+  }
+  await sql`
+    insert into ledger_entries (transaction_id, account_id, currency, amount)
+    select * from unnest(${txIds}::bigint[], ${accountIds}::bigint[], ${currencies}::char(3)[], ${entryAmounts}::bigint[])
+  `.execute(trx);
+  return idByKey;
+}
+
+export async function postTransaction(trx: Tx, posting: Posting): Promise<number> {
+  return (await postTransactions(trx, [posting])).get(posting.key)!;
+}
+
+interface AccountSpec {
+  code: string;
+  ownerType: "fan" | "creator" | "platform" | "provider";
+  ownerId: number | null;
+  purpose: AccountPurpose;
+  currency: Currency;
+  cachesBalance: boolean;
+  allowNegative: boolean;
+}
+
+/** Finds an account by code, creating it on first use. */
+export async function ensureAccount(trx: Tx, spec: AccountSpec): Promise<number> {
+  const existing = await findAccountId(trx, spec.code);
+  if (existing) return existing;
+  await trx
+    .insertInto("accounts")
+    .values({
+      code: spec.code,
+      owner_type: spec.ownerType,
+      owner_id: spec.ownerId,
+      purpose: spec.purpose,
+      currency: spec.currency,
+      caches_balance: spec.cachesBalance,
+      allow_negative: spec.allowNegative,
+    })
+    .onConflict((oc) => oc.column("code").doNothing())
+    .execute();
+  return (await findAccountId(trx, spec.code))!;
+}
+
+export async function findAccountId(trx: Tx, code: string): Promise<number | undefined> {
+  const row = await trx.selectFrom("accounts").select("id").where("code", "=", code).executeTakeFirst();
+  return row?.id;
+}
+
+/** Shared platform and provider accounts exist from the first migration on. */
+export async function systemAccountId(
+  trx: Tx,
+  which: "fees" | "tips_in_flight" | "clearing",
+  currency: Currency,
+): Promise<number> {
+  const code = which === "clearing" ? accountCode.clearing(currency) : accountCode.platform(which, currency);
+  const id = await findAccountId(trx, code);
+  if (!id) throw new Error(`system account ${code} is missing; run the migrations`);
+  return id;
+}
+
+export function ensureWalletAccount(trx: Tx, userId: number, currency: Currency) {
+  return ensureAccount(trx, {
+    code: accountCode.wallet(userId, currency),
+    ownerType: "fan",
+    ownerId: userId,
+    purpose: "wallet",
+    currency,
+    cachesBalance: true,
+    allowNegative: false,
+  });
+}
+
+/** A creator's three balances. Pending and available may go negative, but only through a refund or chargeback. */
+export async function ensureCreatorAccounts(trx: Tx, creatorId: number, currency: Currency) {
+  const make = (purpose: "pending" | "available" | "in_transit") =>
+    ensureAccount(trx, {
+      code: accountCode.creator(creatorId, purpose, currency),
+      ownerType: "creator",
+      ownerId: creatorId,
+      purpose,
+      currency,
+      cachesBalance: true,
+      allowNegative: purpose !== "in_transit",
+    });
+  return { pending: await make("pending"), available: await make("available"), inTransit: await make("in_transit") };
+}

@@ -1,0 +1,251 @@
+// Payouts (flow 6). Three steps, each safe to repeat: reserve (available → in transit, one payout row per
+// creator and period), transfer at the provider keyed by the payout id, then mark paid (in transit → clearing)
+// or failed (in transit → back to available). A crash between steps is resumed with the same key, so the
+// provider pays once and the ledger records it once.
+import { sql } from "kysely";
+import type { DB } from "../../db/client";
+import { failpoint } from "../utils/failpoints.server";
+import { Problem } from "../utils/problem.server";
+import type { Currency } from "./currency";
+import { ensureCreatorAccounts, postTransaction, systemAccountId } from "./ledger.server";
+import { PermanentProviderError, type PaymentProvider } from "./provider.server";
+
+export interface Payout {
+  id: string;
+  creatorId: number;
+  amount: number;
+  currency: Currency;
+  period: string;
+  status: "processing" | "paid" | "failed";
+  providerTransferId: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+/** ISO week (2026-W48) or month (2026-11) of a date, in Korea's time zone where creators live. */
+export function payoutPeriod(schedule: "weekly" | "monthly", at: Date): string {
+  const kst = new Date(at.getTime() + 9 * 3600_000);
+  if (schedule === "monthly") return `${kst.getUTCFullYear()}-${String(kst.getUTCMonth() + 1).padStart(2, "0")}`;
+  // The ISO week belongs to the year of its Thursday.
+  const thursday = new Date(Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth(), kst.getUTCDate()));
+  thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((thursday.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+export function requestPeriod(at: Date) {
+  const kst = new Date(at.getTime() + 9 * 3600_000);
+  return `request-${kst.toISOString().slice(0, 10)}`;
+}
+
+type ReserveOutcome = { payout: Payout } | { skipped: "below_minimum" | "negative_balance" | "exists"; payout?: Payout };
+
+/**
+ * Reserves the creator's whole available balance for a payout of `period`. Refuses when below the creator's
+ * minimum, while any balance is negative (a chargeback is not yet covered), or when the period already has one.
+ */
+export async function reservePayout(db: DB, args: { creatorId: number; period: string; minimum?: number }): Promise<ReserveOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const creator = await trx
+      .selectFrom("creators")
+      .select(["id", "currency", "payout_minimum"])
+      .where("id", "=", args.creatorId)
+      .executeTakeFirstOrThrow();
+    const currency = creator.currency as Currency;
+    const accounts = await ensureCreatorAccounts(trx, creator.id, currency);
+    // Lock both balances (id order) so a concurrent release or refund cannot slip between check and debit.
+    const balances = await trx
+      .selectFrom("accounts")
+      .select(["id", "balance"])
+      .where("id", "in", [accounts.pending, accounts.available])
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    const balance = (id: number) => balances.find((b) => b.id === id)!.balance;
+    const available = balance(accounts.available);
+    if (available < 0 || balance(accounts.pending) < 0) return { skipped: "negative_balance" };
+    if (available < (args.minimum ?? creator.payout_minimum) || available <= 0) return { skipped: "below_minimum" };
+
+    const inserted = await trx
+      .insertInto("payouts")
+      .values({ creator_id: creator.id, currency, amount: available, period: args.period })
+      .onConflict((oc) => oc.columns(["creator_id", "period"]).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await trx
+        .selectFrom("payouts")
+        .selectAll()
+        .where("creator_id", "=", creator.id)
+        .where("period", "=", args.period)
+        .executeTakeFirstOrThrow();
+      return { skipped: "exists", payout: toPayout(existing) };
+    }
+    await postTransaction(trx, {
+      key: `payout:${inserted.id}`,
+      kind: "payout",
+      entries: [
+        { accountId: accounts.available, currency, amount: -available },
+        { accountId: accounts.inTransit, currency, amount: available },
+      ],
+    });
+    failpoint("payout.after-reserve");
+    return { payout: toPayout(inserted) };
+  });
+}
+
+/**
+ * Sends a reserved payout to the provider and records the outcome. Safe to call any number of times, from any
+ * number of processes: the transfer is keyed by the payout id and only the first status change posts.
+ */
+export async function processPayout(db: DB, provider: PaymentProvider, payoutId: string): Promise<Payout | null> {
+  const payout = await db.selectFrom("payouts").selectAll().where("id", "=", payoutId).executeTakeFirst();
+  if (!payout) return null;
+  if (payout.status !== "processing") return toPayout(payout);
+  const currency = payout.currency as Currency;
+
+  let transferId: string;
+  try {
+    ({ transferId } = await provider.transfer({
+      amount: payout.amount,
+      currency,
+      destination: `creator:${payout.creator_id}`,
+      idempotencyKey: `payout:${payout.id}`,
+    }));
+  } catch (error) {
+    if (!(error instanceof PermanentProviderError)) throw error;
+    return failPayout(db, payout.id, `${error.code}: ${error.message}`);
+  }
+  failpoint("payout.after-transfer");
+
+  return db.transaction().execute(async (trx) => {
+    const paid = await trx
+      .updateTable("payouts")
+      .set({ status: "paid", provider_transfer_id: transferId, paid_at: new Date(), updated_at: new Date() })
+      .where("id", "=", payout.id)
+      .where("status", "=", "processing")
+      .returningAll()
+      .executeTakeFirst();
+    if (!paid) return toPayout(await trx.selectFrom("payouts").selectAll().where("id", "=", payout.id).executeTakeFirstOrThrow());
+    const accounts = await ensureCreatorAccounts(trx, payout.creator_id, currency);
+    await postTransaction(trx, {
+      key: `payout_paid:${payout.id}`,
+      kind: "payout_paid",
+      entries: [
+        { accountId: accounts.inTransit, currency, amount: -payout.amount },
+        { accountId: await systemAccountId(trx, "clearing", currency), currency, amount: payout.amount },
+      ],
+    });
+    return toPayout(paid);
+  });
+}
+
+/** The provider refused the transfer for good: the money goes back to the creator's available balance. */
+export async function failPayout(db: DB, payoutId: string, reason: string): Promise<Payout> {
+  return db.transaction().execute(async (trx) => {
+    const failed = await trx
+      .updateTable("payouts")
+      .set({ status: "failed", failure_reason: reason, updated_at: new Date() })
+      .where("id", "=", payoutId)
+      .where("status", "=", "processing")
+      .returningAll()
+      .executeTakeFirst();
+    if (!failed) return toPayout(await trx.selectFrom("payouts").selectAll().where("id", "=", payoutId).executeTakeFirstOrThrow());
+    const currency = failed.currency as Currency;
+    const accounts = await ensureCreatorAccounts(trx, failed.creator_id, currency);
+    await postTransaction(trx, {
+      key: `payout_reversal:${failed.id}`,
+      kind: "payout_reversal",
+      entries: [
+        { accountId: accounts.inTransit, currency, amount: -failed.amount },
+        { accountId: accounts.available, currency, amount: failed.amount },
+      ],
+    });
+    return toPayout(failed);
+  });
+}
+
+/** "Pay me now": one on-request payout per creator per day, of the whole available balance. */
+export async function requestPayoutNow(db: DB, creatorId: number, now = new Date()) {
+  const outcome = await reservePayout(db, { creatorId, period: requestPeriod(now) });
+  if ("skipped" in outcome) {
+    if (outcome.skipped === "exists") throw new Problem(409, "payout_already_requested", "You already requested a payout today.");
+    if (outcome.skipped === "negative_balance") {
+      throw new Problem(422, "balance_negative", "Payouts resume once refunds and chargebacks on your balance are covered.");
+    }
+    throw new Problem(422, "below_payout_minimum", "Your available balance is below your payout minimum.");
+  }
+  return outcome.payout;
+}
+
+/** Reserves the scheduled payout of every creator whose period has none yet and whose balance allows it. */
+export async function reserveDuePayouts(db: DB, now = new Date()): Promise<string[]> {
+  const candidates = await db
+    .selectFrom("creators as c")
+    .innerJoin("accounts as a", (join) =>
+      join.on("a.owner_type", "=", "creator").onRef("a.owner_id", "=", "c.id").on("a.purpose", "=", "available"),
+    )
+    .select(["c.id", "c.payout_schedule"])
+    .whereRef("a.balance", ">=", "c.payout_minimum")
+    .where("a.balance", ">", 0)
+    .orderBy("c.id")
+    .execute();
+  const reserved: string[] = [];
+  for (const creator of candidates) {
+    const outcome = await reservePayout(db, { creatorId: creator.id, period: payoutPeriod(creator.payout_schedule, now) });
+    if ("payout" in outcome && !("skipped" in outcome)) reserved.push(outcome.payout.id);
+  }
+  return reserved;
+}
+
+/** Payouts reserved but not finished (a crash, a provider outage) for longer than `olderThanSeconds`. */
+export async function listUnfinishedPayouts(db: DB, olderThanSeconds: number, limit = 500) {
+  const rows = await db
+    .selectFrom("payouts")
+    .select("id")
+    .where("status", "=", "processing")
+    .where("created_at", "<=", sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    .orderBy("created_at")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function listCreatorPayouts(db: DB, creatorId: number, limit = 50): Promise<Payout[]> {
+  const rows = await db
+    .selectFrom("payouts")
+    .selectAll()
+    .where("creator_id", "=", creatorId)
+    .orderBy("created_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map(toPayout);
+}
+
+function toPayout(row: {
+  id: string;
+  creator_id: number;
+  amount: number;
+  currency: string;
+  period: string;
+  status: "processing" | "paid" | "failed";
+  provider_transfer_id: string | null;
+  failure_reason: string | null;
+  created_at: Date;
+  paid_at: Date | null;
+}): Payout {
+  return {
+    id: row.id,
+    creatorId: row.creator_id,
+    amount: row.amount,
+    currency: row.currency as Currency,
+    period: row.period,
+    status: row.status,
+    providerTransferId: row.provider_transfer_id,
+    failureReason: row.failure_reason,
+    createdAt: row.created_at.toISOString(),
+    paidAt: row.paid_at?.toISOString() ?? null,
+  };
+}

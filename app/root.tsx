@@ -1,0 +1,159 @@
+// The document and site shell: header with the wordmark and language switch, footer, and the friendly error page.
+
+import { data } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+
+import { getLocale, isLocale, LOCALES, localeCookieFor, t, useLocale, useT } from "~/utils/i18n";
+import type { Locale } from "~/utils/i18n";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: "/styles.css" },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = getLocale(request);
+  // Remember a language picked with `?lang=` so it survives the next link or search.
+  const cookie = localeCookieFor(request);
+  return data({ locale }, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
+}
+
+export const meta: MetaFunction = ({ data: rootData, error, location }) => {
+  // Same fallback as useLocale: without loader data (an unmatched URL), `?lang=` still counts.
+  const candidate = (rootData as { locale?: unknown } | undefined)?.locale ?? new URLSearchParams(location.search).get("lang");
+  const locale: Locale = isLocale(candidate) ? candidate : "ko";
+  if (error) {
+    const notFound = isRouteErrorResponse(error) && error.status === 404;
+    return [{ title: `${t(locale, notFound ? "error.notFoundTitle" : "error.genericTitle")} · 소담 Sodam` }];
+  }
+  return [
+    { title: `${t(locale, "site.name")} — ${t(locale, "site.tagline")}` },
+    { name: "description", content: t(locale, "site.description") },
+  ];
+};
+
+const LANGUAGE_NAMES: Record<Locale, string> = { ko: "한국어", en: "English" };
+
+/** Links to the current page in each language, keeping the rest of the query (search, category). */
+function LanguageSwitch() {
+  const locale = useLocale();
+  const translate = useT();
+  const location = useLocation();
+  return (
+    <nav className="lang-switch" aria-label={translate("nav.language")}>
+      {LOCALES.map((option) => {
+        const params = new URLSearchParams(location.search);
+        params.set("lang", option);
+        const current = option === locale;
+        return (
+          <Link
+            key={option}
+            to={`${location.pathname}?${params.toString()}`}
+            lang={option}
+            hrefLang={option}
+            aria-current={current ? "true" : undefined}
+            className={current ? "lang-switch__link is-current" : "lang-switch__link"}
+            preventScrollReset
+          >
+            {LANGUAGE_NAMES[option]}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const locale = useLocale();
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="theme-color" content="#e8603c" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t(locale, "nav.skipToContent")}
+        </a>
+        <header className="site-header">
+          <div className="container site-header__inner">
+            <Link to="/" className="wordmark">
+              <span className="wordmark__ko">소담</span> <span className="wordmark__en">Sodam</span>
+            </Link>
+            <LanguageSwitch />
+          </div>
+        </header>
+        <main id="main" className="site-main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>{t(locale, "footer.line")}</p>
+          </div>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const translate = useT();
+
+  let title = translate("error.genericTitle");
+  let body = translate("error.genericBody");
+  let status: number | undefined;
+
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    if (error.status === 404) {
+      title = translate("error.notFoundTitle");
+      body = translate("error.notFoundBody");
+    } else if (error.status === 401 || error.status === 403) {
+      title = translate("error.forbiddenTitle");
+      body = translate("error.forbiddenBody");
+    } else if (error.status === 429) {
+      title = translate("error.tooManyTitle");
+      body = translate("error.tooManyBody");
+    }
+  }
+  // Thrown errors (not responses) are logged on the server; their messages are not for fans.
+
+  return (
+    <div className="container error-page">
+      <p className="error-page__mark" aria-hidden="true">
+        {status === 404 ? "404" : "!"}
+      </p>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      {status && status !== 404 ? <p className="error-page__status">{translate("error.status", { status })}</p> : null}
+      <p>
+        <Link to="/" className="button">
+          {translate("error.backHome")}
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// The Idempotency-Key contract of API writes (Stripe's model): the first answer for a key is stored with the
+// work in one transaction and replayed for the same key and body; the same key with another body is a 409.
+// Concurrent requests with one key wait on the key's row until the first commits, then get its answer.
+import { createHash } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import type { DB } from "../../db/client";
+import type { Database } from "../../db/types";
+import { Problem } from "./problem.server";
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export function requestFingerprint(method: string, path: string, body: unknown) {
+  return createHash("sha256").update(`${method} ${path}\n${canonicalJson(body)}`).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export function parseIdempotencyKey(request: Request, required: boolean): string | null {
+  const key = request.headers.get("Idempotency-Key");
+  if (key === null || key === "") {
+    if (required) throw new Problem(400, "idempotency_key_required", "This request needs an Idempotency-Key header.");
+    return null;
+  }
+  if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new Problem(400, "idempotency_key_invalid", "The Idempotency-Key must be 1 to 255 visible ASCII characters.");
+  }
+  return key;
+}
+
+/**
+ * Runs `work` once per (user, key). A Problem thrown by `work` (402, 404 …) is stored and replayed like a
+ * success, with everything `work` wrote rolled back; any other error rolls back the key too, so a retry runs again.
+ */
+export async function withIdempotency(
+  db: DB,
+  scope: { userId: number; key: string | null; fingerprint: string },
+  work: (trx: Transaction<Database>) => Promise<StoredAnswer>,
+): Promise<StoredAnswer & { replayed: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    if (scope.key !== null) {
+      const claimed = await trx
+        .insertInto("idempotency_keys")
+        .values({ user_id: scope.userId, key: scope.key, request_hash: scope.fingerprint })
+        .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
+        .returning("key")
+        .executeTakeFirst();
+      if (!claimed) {
+        const stored = await trx
+          .selectFrom("idempotency_keys")
+          .select(["request_hash", "status_code", "response"])
+          .where("user_id", "=", scope.userId)
+          .where("key", "=", scope.key)
+          .executeTakeFirstOrThrow();
+        if (stored.request_hash !== scope.fingerprint) {
+          throw new Problem(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+        }
+        return { status: stored.status_code!, body: stored.response, replayed: true };
+      }
+    }
+
+    await sql`savepoint idempotent_work`.execute(trx);
+    let answer: StoredAnswer;
+    try {
+      answer = await work(trx);
+    } catch (error) {
+      if (!(error instanceof Problem) || error.status >= 500) throw error;
+      await sql`rollback to savepoint idempotent_work`.execute(trx);
+      answer = { status: error.status, body: error.toJSON() };
+    }
+    if (scope.key !== null) {
+      await trx
+        .updateTable("idempotency_keys")
+        .set({ status_code: answer.status, response: JSON.stringify(answer.body) })
+        .where("user_id", "=", scope.userId)
+        .where("key", "=", scope.key)
+        .execute();
+    }
+    return { ...answer, replayed: false };
+  });
+}

@@ -1,0 +1,68 @@
+// The web process: Express hosting the Remix build, static files, one log line per request, request ids, and a
+// graceful shutdown that lets in-flight requests finish before closing connections.
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { getEnv } from "./utils/env.server";
+import { getLogger } from "./utils/logger.server";
+
+export async function startWebServer(options: { port?: number; host?: string } = {}) {
+  const env = getEnv();
+  const log = getLogger();
+  const buildPath = path.resolve("build/server/index.js");
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & {
+    entry: { module: { closeConnections?: () => Promise<void> } };
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(compression());
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const id = (req.get("X-Request-Id") ?? "").slice(0, 100) || randomUUID();
+    res.setHeader("X-Request-Id", id);
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (req.path === "/healthz" && res.statusCode === 200) return;
+      log.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  });
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: env.NODE_ENV === "production" ? "production" : "development" }));
+
+  const port = options.port ?? env.PORT;
+  const host = options.host ?? env.HOST;
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.on("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
+
+  async function close() {
+    // Stop accepting, let in-flight requests finish (up to 10 s), then close pools.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        resolve();
+      }, 10_000).unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    await build.entry.module.closeConnections?.();
+  }
+  return { url, port: actualPort, close };
+}

@@ -1,0 +1,68 @@
+// Kysely on a pg pool. int8 and numeric come back from pg as strings; they are parsed here, once, into safe
+// JavaScript integers — an amount that does not fit is refused rather than silently rounded.
+import pg from "pg";
+import { Kysely, PostgresDialect } from "kysely";
+import type { Database } from "./types";
+
+export function parseSafeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`database integer ${text} is outside the safe integer range`);
+  }
+  return value;
+}
+
+pg.types.setTypeParser(pg.types.builtins.INT8, parseSafeInteger);
+// sum() over bigint yields numeric; money never has fractions, so a fractional numeric is a bug worth a throw.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, parseSafeInteger);
+
+export type DB = Kysely<Database>;
+
+export function createPool(url: string, max = 20) {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
+  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+export function createDb(url: string, max = 20): DB {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, max) }) });
+}
+
+/** Creates the database named in `url` when it does not exist yet (connecting to the `postgres` database). */
+export async function ensureDatabase(url: string) {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ""));
+  if (!/^[a-z0-9_]+$/i.test(name)) throw new Error(`database name ${JSON.stringify(name)} is not a plain identifier`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`create database "${name}"`);
+      } catch (error) {
+        // Another process created it at the same moment.
+        if ((error as { code?: string }).code !== "42P04") throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string) {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ""));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,15 @@
+// Every migration, listed so the Migrator can load them under tsx and vitest alike (no file-system scan).
+import type { Migration, MigrationProvider } from "kysely";
+import * as m20261129000100 from "./20261129000100_people";
+import * as m20261129000200 from "./20261129000200_ledger";
+
+const migrations: Record<string, Migration> = {
+  "20261129000100_people": m20261129000100,
+  "20261129000200_ledger": m20261129000200,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,224 @@
+// One interface per table. int8 columns arrive as numbers (parsed and range-checked in db/client.ts).
+import type { ColumnType, Generated } from "kysely";
+
+export type Currency = "KRW" | "USD";
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  display_name: string;
+  role: Generated<"fan" | "admin">;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export type CreatorCategory = "music" | "art" | "writing" | "webtoon" | "streaming" | "busking";
+
+export interface CreatorsTable {
+  id: Generated<number>;
+  user_id: number;
+  handle: string;
+  display_name: string;
+  bio: Generated<string>;
+  avatar_url: string | null;
+  category: Generated<CreatorCategory>;
+  currency: Currency;
+  goal_title: string | null;
+  goal_amount: number | null;
+  payout_schedule: Generated<"weekly" | "monthly">;
+  payout_minimum: number;
+  created_at: Timestamp;
+}
+
+export interface PostsTable {
+  id: Generated<number>;
+  creator_id: number;
+  slug: string;
+  kind: "article" | "webtoon" | "episode";
+  title: string;
+  preview: Generated<string>;
+  body: Generated<string>;
+  price: number;
+  currency: Currency;
+  published_at: Timestamp;
+}
+
+export type AccountPurpose = "wallet" | "pending" | "available" | "in_transit" | "fees" | "tips_in_flight" | "clearing";
+
+export interface AccountsTable {
+  id: Generated<number>;
+  code: string;
+  owner_type: "fan" | "creator" | "platform" | "provider";
+  owner_id: number | null;
+  purpose: AccountPurpose;
+  currency: Currency;
+  balance: Generated<number>;
+  caches_balance: boolean;
+  allow_negative: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export type LedgerKind =
+  | "topup"
+  | "tip"
+  | "settlement"
+  | "release"
+  | "payout"
+  | "payout_paid"
+  | "payout_reversal"
+  | "refund";
+
+export interface LedgerTransactionsTable {
+  id: Generated<number>;
+  key: string;
+  kind: LedgerKind;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: number;
+  account_id: number;
+  currency: Currency;
+  amount: number;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  provider: string;
+  provider_payment_id: string | null;
+  purpose: "topup" | "tip";
+  user_id: number | null;
+  creator_id: number | null;
+  amount: number;
+  currency: Currency;
+  status: Generated<"pending" | "succeeded" | "failed" | "refunded">;
+  failure_code: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SettlementsTable {
+  id: Generated<number>;
+  creator_id: number;
+  currency: Currency;
+  gross: number;
+  fee: number;
+  net: number;
+  tip_count: number;
+  created_at: Timestamp;
+  released_at: Date | null;
+}
+
+export type TipStatus = "pending" | "settled" | "refunded";
+
+export interface TipsTable {
+  id: string;
+  fan_id: number | null;
+  creator_id: number;
+  amount: number;
+  currency: Currency;
+  message: string | null;
+  anonymous: Generated<boolean>;
+  source: "wallet" | "card";
+  payment_id: string | null;
+  status: Generated<TipStatus>;
+  settlement_id: number | null;
+  created_at: Timestamp;
+  settled_at: Date | null;
+  refunded_at: Date | null;
+}
+
+export type PayoutStatus = "processing" | "paid" | "failed";
+
+export interface PayoutsTable {
+  id: Generated<string>;
+  creator_id: number;
+  currency: Currency;
+  amount: number;
+  period: string;
+  status: Generated<PayoutStatus>;
+  provider_transfer_id: string | null;
+  failure_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  paid_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json | null;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  published_at: Date | null;
+}
+
+export interface TestmodeChargesTable {
+  id: string;
+  idempotency_key: string;
+  amount: number;
+  currency: Currency;
+  card_last4: string;
+  status: "succeeded" | "failed";
+  decline_code: string | null;
+  refunded_amount: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface TestmodeRefundsTable {
+  id: string;
+  idempotency_key: string;
+  charge_id: string;
+  amount: number;
+  created_at: Timestamp;
+}
+
+export interface TestmodeTransfersTable {
+  id: string;
+  idempotency_key: string;
+  amount: number;
+  currency: Currency;
+  destination: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  creators: CreatorsTable;
+  posts: PostsTable;
+  accounts: AccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  payments: PaymentsTable;
+  settlements: SettlementsTable;
+  tips: TipsTable;
+  payouts: PayoutsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbox: OutboxTable;
+  testmode_charges: TestmodeChargesTable;
+  testmode_refunds: TestmodeRefundsTable;
+  testmode_transfers: TestmodeTransfersTable;
+}
