@@ -163,7 +163,7 @@ export interface IdempotencyKeysTable {
   key: string;
   request_hash: string;
   status_code: number | null;
-  response: Json | null;
+  response: string | null;
   created_at: Timestamp;
 }
 

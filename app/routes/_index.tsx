@@ -195,7 +195,7 @@ export default function Home() {
                     {creator.bio ? <p className="creator-card__bio">{preview(creator.bio, BIO_PREVIEW_CHARS)}</p> : null}
                     <p className="creator-card__stats">
                       <span>{supporters}</span>
-                      <span aria-hidden="true"> · </span>
+                      <span aria-hidden="true">·</span>
                       <span>
                         {t(locale, "home.totalTipped", {
                           amount: formatMoney(creator.totalTipped, creator.currency, intlLocale),

@@ -66,7 +66,7 @@ export async function withIdempotency(
         if (stored.request_hash !== scope.fingerprint) {
           throw new Problem(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
         }
-        return { status: stored.status_code!, body: stored.response, replayed: true };
+        return { status: stored.status_code!, body: JSON.parse(stored.response!), replayed: true };
       }
     }
 

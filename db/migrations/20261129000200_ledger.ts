@@ -171,7 +171,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       key text not null check (char_length(key) between 1 and 255),
       request_hash text not null,
       status_code integer,
-      response jsonb,
+      -- Kept as the exact JSON text sent, so a replay is byte-for-byte the first answer.
+      response text,
       created_at timestamptz not null default now(),
       primary key (user_id, key)
     );

@@ -1,0 +1,68 @@
+// Real Sodam processes for tests: the web server (on a free port, loopback only) and the workers, each started
+// with the test file's database and Redis prefix.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(__dirname, "../..");
+const tsx = path.join(root, "node_modules/.bin/tsx");
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Sends a signal and waits for the process to exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+function launch(script: string, env: Record<string, string>): RunningProcess {
+  const child = spawn(tsx, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export async function startWeb(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
+  if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("run `npm run build` before the HTTP tests");
+  const proc = launch("app/cli/web.ts", { ...env, PORT: "0", HOST: "127.0.0.1" });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not start:\n${proc.output()}`)), 30_000);
+    proc.child.on("message", (m: { ready?: string }) => {
+      if (m.ready) {
+        clearTimeout(timer);
+        resolve(m.ready);
+      }
+    });
+    proc.child.once("exit", (code) => reject(new Error(`web exited with ${code}:\n${proc.output()}`)));
+  });
+  return { ...proc, url };
+}
+
+export function startWorkers(env: Record<string, string>): RunningProcess {
+  return launch("workers/index.ts", env);
+}
+
+/** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
