@@ -1,0 +1,38 @@
+// The server Playwright tests run against: its own database (created, migrated, seeded) and Redis prefix, the
+// web process and the workers; both are removed again when Playwright stops it.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createDb, dropDatabase, ensureDatabase } from "../../db/client";
+import { migrateToLatest } from "../../db/migrator";
+import { seedDemoData } from "../../db/seed";
+import { deleteRedisPrefix } from "../support/redis";
+
+const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+const admin = new URL(process.env.SODAM_TEST_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+admin.pathname = `/sodam_e2e_${id}`;
+const databaseUrl = admin.toString();
+const redisPrefix = `sodam-e2e-${id}`;
+
+await ensureDatabase(databaseUrl);
+const db = createDb(databaseUrl, 2);
+await migrateToLatest(db);
+await seedDemoData(db);
+await db.destroy();
+
+const env = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn" };
+const tsx = path.resolve("node_modules/.bin/tsx");
+const children = [spawn(tsx, ["app/cli/web.ts"], { env, stdio: "inherit" }), spawn(tsx, ["workers/index.ts"], { env, stdio: "inherit" })];
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once("exit", resolve), c.kill("SIGTERM"))))));
+  await dropDatabase(databaseUrl).catch(() => {});
+  await deleteRedisPrefix(redisPrefix).catch(() => {});
+  process.exit(0);
+}
+for (const child of children) child.once("exit", () => void stop());
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
