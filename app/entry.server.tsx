@@ -81,3 +81,18 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY + 1_000);
   });
 }
+
+/**
+ * Called by the web process on shutdown: this bundle holds its own database pool, Redis connection and queues
+ * (module instances of the build), which only code inside the bundle can close.
+ */
+export async function closeConnections() {
+  const [{ closeQueues }, { closeDb }, { closeRedis }] = await Promise.all([
+    import("~/jobs/queues.server"),
+    import("~/utils/db.server"),
+    import("~/utils/redis.server"),
+  ]);
+  await closeQueues();
+  await closeRedis();
+  await closeDb();
+}

@@ -11,7 +11,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}) {
   const contentType = status >= 400 ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8";
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType, "Cache-Control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": contentType, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers },
+  });
 }
 
 /** Wraps a loader or action: Problems become their response; unexpected errors are logged and become 500/503. */

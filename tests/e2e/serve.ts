@@ -1,6 +1,6 @@
 // The server Playwright tests run against: its own database (created, migrated, seeded) and Redis prefix, the
 // web process and the workers; both are removed again when Playwright stops it.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createDb, dropDatabase, ensureDatabase } from "../../db/client";
@@ -20,9 +20,9 @@ await migrateToLatest(db);
 await seedDemoData(db);
 await db.destroy();
 
-const env = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn" };
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn" };
 const tsx = path.resolve("node_modules/.bin/tsx");
-const children = [spawn(tsx, ["app/cli/web.ts"], { env, stdio: "inherit" }), spawn(tsx, ["workers/index.ts"], { env, stdio: "inherit" })];
+const children: ChildProcess[] = [spawn(tsx, ["app/cli/web.ts"], { env, stdio: "inherit" }), spawn(tsx, ["workers/index.ts"], { env, stdio: "inherit" })];
 
 let stopping = false;
 async function stop() {
