@@ -11,7 +11,8 @@ export function isUnreachable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; errors?: unknown[] };
   if (e?.code && UNREACHABLE.has(e.code)) return true;
   if (Array.isArray(e?.errors)) return e.errors.some(isUnreachable);
-  return /timeout|connect|ECONNREFUSED/i.test(e?.message ?? "");
+  // ioredis gives up on a command with MaxRetriesPerRequestError while it cannot connect.
+  return /timeout|connect|ECONNREFUSED|max retries per request|Connection is closed/i.test(e?.message ?? "");
 }
 
 /** Hides the password in a URL before it is printed. */
