@@ -34,6 +34,22 @@ export async function startWebServer(options: { port?: number; host?: string } =
     });
     next();
   });
+  // Origin check on every state-changing request: a browser always names the page's origin on a POST, so a
+  // cross-site form or fetch is refused before it reaches a route. Clients without Origin (scripts with a bearer
+  // token, provider webhooks) carry no ambient cookie authority.
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    const origin = req.get("Origin");
+    const crossSite = req.get("Sec-Fetch-Site") === "cross-site";
+    const expected = `${req.protocol}://${req.get("Host")}`;
+    if ((origin && origin !== "null" && origin !== expected) || (!origin && crossSite) || origin === "null") {
+      res.status(403).type("application/problem+json").send(
+        JSON.stringify({ status: 403, code: "cross_origin_refused", title: "Forbidden", detail: "Requests from other sites are not accepted." }),
+      );
+      return;
+    }
+    next();
+  });
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: env.NODE_ENV === "production" ? "production" : "development" }));

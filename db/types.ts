@@ -140,6 +140,8 @@ export interface TipsTable {
   created_at: Timestamp;
   settled_at: Date | null;
   refunded_at: Date | null;
+  purpose: Generated<"tip" | "unlock" | "pledge">;
+  post_id: number | null;
 }
 
 export type PayoutStatus = "processing" | "paid" | "failed";
@@ -204,7 +206,44 @@ export interface TestmodeTransfersTable {
   created_at: Timestamp;
 }
 
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Date;
+}
+
+export interface UnlocksTable {
+  fan_id: number;
+  post_id: number;
+  tip_id: string;
+  created_at: Timestamp;
+}
+
+export interface PledgesTable {
+  id: Generated<number>;
+  fan_id: number;
+  creator_id: number;
+  amount: number;
+  currency: Currency;
+  status: Generated<"active" | "cancelled">;
+  created_at: Timestamp;
+  cancelled_at: Date | null;
+}
+
+export interface PledgeChargesTable {
+  pledge_id: number;
+  month: string;
+  status: "paid" | "insufficient_funds";
+  tip_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  sessions: SessionsTable;
+  unlocks: UnlocksTable;
+  pledges: PledgesTable;
+  pledge_charges: PledgeChargesTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   creators: CreatorsTable;

@@ -10,6 +10,7 @@ import { getLogger } from "~/utils/logger.server";
 import { closeRedis, getRedis, redisConnectionOptions } from "~/utils/redis.server";
 import { processOutbox } from "./outbox.worker";
 import { processPayouts } from "./payouts.worker";
+import { processPledges } from "./pledges.worker";
 import { processRelease } from "./release.worker";
 import { processSettlement } from "./settlement.worker";
 
@@ -22,6 +23,7 @@ const PROCESSORS: Record<QueueName, { processor: Processor; concurrency: number 
   [QUEUES.release]: { processor: processRelease, concurrency: 1 },
   [QUEUES.payouts]: { processor: processPayouts, concurrency: 4 },
   [QUEUES.outbox]: { processor: processOutbox, concurrency: 1 },
+  [QUEUES.pledges]: { processor: processPledges, concurrency: 1 },
 };
 
 await orExitWhenUnreachable("postgres", env.DATABASE_URL, () => sql`select 1`.execute(getDb()));

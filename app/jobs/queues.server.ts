@@ -10,6 +10,7 @@ export const QUEUES = {
   release: "release",
   payouts: "payouts",
   outbox: "outbox",
+  pledges: "pledges",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -34,6 +35,8 @@ export function schedules() {
     { queue: QUEUES.outbox, id: "relay", every: 1_000, data: {} },
     { queue: QUEUES.payouts, id: "payouts-daily", pattern: "0 0 3 * * *", tz: "Asia/Seoul", data: { kind: "schedule" } },
     { queue: QUEUES.payouts, id: "payouts-resume", every: 30_000, data: { kind: "resume" } },
+    // Daily, so a new month's pledges are paid on its first morning and a missed day catches up.
+    { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
   ] as const;
 }
 

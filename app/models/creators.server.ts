@@ -126,6 +126,41 @@ export async function getCreatorByHandle(db: DB, handle: string): Promise<Creato
   return row ? toCreator(row) : null;
 }
 
+export interface CreatorSettings {
+  displayName: string;
+  bio: string;
+  category: CreatorCategory;
+  goalTitle: string | null;
+  goalAmount: number | null;
+  payoutSchedule: "weekly" | "monthly";
+  payoutMinimum: number;
+}
+
+/** Profile, goal and payout settings of the creator owned by `userId` (ownership in the where clause). */
+export async function updateCreatorSettings(db: DB, userId: number, settings: Partial<CreatorSettings>): Promise<Creator> {
+  const row = await db
+    .updateTable("creators")
+    .set({
+      ...(settings.displayName !== undefined && { display_name: settings.displayName.trim() }),
+      ...(settings.bio !== undefined && { bio: settings.bio }),
+      ...(settings.category !== undefined && { category: settings.category }),
+      ...(settings.goalTitle !== undefined && { goal_title: settings.goalTitle }),
+      ...(settings.goalAmount !== undefined && { goal_amount: settings.goalAmount }),
+      ...(settings.payoutSchedule !== undefined && { payout_schedule: settings.payoutSchedule }),
+      ...(settings.payoutMinimum !== undefined && { payout_minimum: settings.payoutMinimum }),
+    })
+    .where("user_id", "=", userId)
+    .returning(CREATOR_COLUMNS)
+    .executeTakeFirst();
+  if (!row) throw new Problem(403, "not_a_creator", "Only creators can do this.");
+  return toCreator(row);
+}
+
+export async function getCreatorById(db: DB, id: number): Promise<Creator | null> {
+  const row = await db.selectFrom("creators").select(CREATOR_COLUMNS).where("id", "=", id).executeTakeFirst();
+  return row ? toCreator(row) : null;
+}
+
 /** The creator page of an API user; 403 for a fan without one. */
 export async function requireApiCreator(db: DB, user: { id: number }): Promise<Creator> {
   const creator = await getCreatorByUserId(db, user.id);

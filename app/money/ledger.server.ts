@@ -68,24 +68,28 @@ export async function postTransactions(trx: Tx, postings: Posting[]): Promise<Ma
   const ids = [...deltas.keys()];
   const amounts = ids.map((id) => deltas.get(id)!.toString());
 
-  const { rows } = await sql<{ locked: number[] | null; updated: number[] | null }>`
+  // All or nothing: when one account would go below zero, no balance is updated — a caller that catches
+  // InsufficientBalance and commits must not be left with another account's balance raised without entries.
+  const { rows } = await sql<{ refused: number[] | null }>`
     with delta as (select * from unnest(${ids}::bigint[], ${amounts}::bigint[]) as d(id, amount)),
     locked as (
-      select a.id from accounts a where a.id = any(${ids}::bigint[]) and a.caches_balance order by a.id for update
+      select a.id, a.balance, a.allow_negative from accounts a
+       where a.id = any(${ids}::bigint[]) and a.caches_balance order by a.id for update
+    ),
+    refused as (
+      select locked.id from locked join delta on delta.id = locked.id
+       where not locked.allow_negative and locked.balance + delta.amount < 0
     ),
     updated as (
       update accounts a set balance = a.balance + delta.amount
         from delta
-       where a.id = delta.id and a.id in (select id from locked)
-         and (a.allow_negative or a.balance + delta.amount >= 0)
+       where a.id = delta.id and a.id in (select id from locked) and not exists (select 1 from refused)
       returning a.id
     )
-    select (select array_agg(id) from locked) as locked, (select array_agg(id) from updated) as updated
+    select (select array_agg(id order by id) from refused) as refused, (select count(*) from updated) as updated
   `.execute(trx);
   // int8[] arrives as strings (only scalar int8 is parsed at the boundary).
-  const locked = (rows[0]?.locked ?? []).map(Number);
-  const updated = new Set((rows[0]?.updated ?? []).map(Number));
-  const refused = locked.filter((id) => !updated.has(id));
+  const refused = (rows[0]?.refused ?? []).map(Number);
   if (refused.length) throw new InsufficientBalance(refused);
 
   const inserted = await sql<{ id: number; key: string }>`

@@ -70,7 +70,12 @@ interface NewTip {
   source: "wallet" | "card";
   paymentId: string | null;
   fromAccountId: number;
+  purpose?: TipPurpose;
+  postId?: number | null;
 }
+
+/** What a tip pays for: support, the unlock of one paid post, or a month of a pledge. */
+export type TipPurpose = "tip" | "unlock" | "pledge";
 
 /** Inserts the tip, its ledger move into tips in flight, and the tip.created event — all in `trx`. */
 async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
@@ -97,6 +102,8 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
       anonymous: input.anonymous ?? false,
       source: tip.source,
       payment_id: tip.paymentId,
+      purpose: tip.purpose ?? "tip",
+      post_id: tip.postId ?? null,
     })
     .returning(["id", "status", "created_at"])
     .executeTakeFirstOrThrow();
@@ -131,7 +138,7 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
  */
 export async function createWalletTip(
   trx: Tx,
-  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput },
+  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number },
 ): Promise<Tip> {
   validateTip(args.creator, args.input, "wallet");
   const walletId = await findAccountId(trx, accountCode.wallet(args.fan.id, args.input.currency));
@@ -146,6 +153,8 @@ export async function createWalletTip(
       source: "wallet",
       paymentId: null,
       fromAccountId: walletId,
+      purpose: args.purpose,
+      postId: args.postId,
     });
   } catch (error) {
     if (error instanceof InsufficientBalance) throw insufficientFunds();

@@ -89,10 +89,10 @@ describe("database boundary", () => {
     await ensureDatabase(scratch.toString());
     const db = createDb(scratch.toString(), 1);
     try {
-      expect(await migrateToLatest(db)).toHaveLength(2);
-      expect(await rollbackLast(db)).toEqual(["Down 20261129000200_ledger: Success"]);
-      await expect(sql`select 1 from ledger_entries`.execute(db)).rejects.toThrow(/does not exist/);
-      expect(await migrateToLatest(db)).toEqual(["Up 20261129000200_ledger: Success"]);
+      expect(await migrateToLatest(db)).toHaveLength(3);
+      expect(await rollbackLast(db)).toEqual(["Down 20261129000300_sessions_unlocks_pledges: Success"]);
+      await expect(sql`select 1 from pledges`.execute(db)).rejects.toThrow(/does not exist/);
+      expect(await migrateToLatest(db)).toEqual(["Up 20261129000300_sessions_unlocks_pledges: Success"]);
       expect(await migrateToLatest(db)).toEqual([]);
     } finally {
       await db.destroy();

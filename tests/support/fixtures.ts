@@ -199,3 +199,14 @@ export async function problemOf(promise: Promise<unknown>): Promise<{ status: nu
   }
   throw new Error("expected a Problem, but the call succeeded");
 }
+
+/**
+ * Waits for a process started by startWorkers to die and tells whether SIGKILL ended it (a failpoint). The test
+ * helper runs workers under tsx, which runs the script in a child node process and, when that child is killed,
+ * exits with 128 + 9 = 137 itself; a direct kill shows as signal SIGKILL with no exit code.
+ */
+export async function waitForDeath(proc: { exited: Promise<number | null>; child: { signalCode: NodeJS.Signals | null }; output: () => string }, timeoutMs = 30_000) {
+  const code = await Promise.race([proc.exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs))]);
+  if (code === "timeout") throw new Error(`the process did not die within ${timeoutMs} ms:\n${proc.output()}`);
+  return { code, signal: proc.child.signalCode, killed: proc.child.signalCode === "SIGKILL" || code === 137 };
+}

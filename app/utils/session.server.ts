@@ -1,0 +1,81 @@
+// Web sign-in: a server-side session row per sign-in; the cookie (httpOnly, SameSite=Lax, Secure in production,
+// signed) holds a random token whose SHA-256 is the row id. A new session at every sign-in (no fixation).
+import { createHash, randomBytes } from "node:crypto";
+import { createCookie, redirect } from "@remix-run/node";
+import type { User } from "../models/users.server";
+import { getDb } from "./db.server";
+import { getEnv, isProduction } from "./env.server";
+
+const SESSION_DAYS = 30;
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+function sessionCookie() {
+  cookie ??= createCookie("sodam_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isProduction(),
+    path: "/",
+    maxAge: SESSION_DAYS * 86_400,
+    secrets: [getEnv().SESSION_SECRET],
+  });
+  return cookie;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+async function readToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 20 ? value : null;
+}
+
+export async function getSessionUser(request: Request): Promise<User | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  const row = await getDb()
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["users.id", "users.email", "users.display_name", "users.role"])
+    .where("sessions.id", "=", hashToken(token))
+    .where("sessions.expires_at", ">", new Date())
+    .executeTakeFirst();
+  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role } : null;
+}
+
+/** The signed-in user, or a redirect to sign-in that comes back here afterwards. */
+export async function requireUser(request: Request): Promise<User> {
+  const user = await getSessionUser(request);
+  if (user) return user;
+  const url = new URL(request.url);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+}
+
+/** Only same-site paths: an open redirect would let a link send a fan elsewhere after sign-in. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export async function createUserSession(request: Request, userId: number, redirectTo: string) {
+  const previous = await readToken(request);
+  if (previous) await getDb().deleteFrom("sessions").where("id", "=", hashToken(previous)).execute();
+  const token = randomBytes(32).toString("base64url");
+  await getDb()
+    .insertInto("sessions")
+    .values({ id: hashToken(token), user_id: userId, expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000) })
+    .execute();
+  return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await sessionCookie().serialize(token) } });
+}
+
+export async function logout(request: Request, options: { everywhere?: boolean } = {}) {
+  const token = await readToken(request);
+  if (token) {
+    const db = getDb();
+    if (options.everywhere) {
+      const session = await db.selectFrom("sessions").select("user_id").where("id", "=", hashToken(token)).executeTakeFirst();
+      if (session) await db.deleteFrom("sessions").where("user_id", "=", session.user_id).execute();
+    } else {
+      await db.deleteFrom("sessions").where("id", "=", hashToken(token)).execute();
+    }
+  }
+  return redirect("/", { headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) } });
+}
