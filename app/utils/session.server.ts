@@ -2,6 +2,7 @@
 // signed) holds a random token whose SHA-256 is the row id. A new session at every sign-in (no fixation).
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
+import { getCreatorByUserId } from "../models/creators.server";
 import type { User } from "../models/users.server";
 import { getDb } from "./db.server";
 import { getEnv, isProduction } from "./env.server";
@@ -78,4 +79,12 @@ export async function logout(request: Request, options: { everywhere?: boolean }
     }
   }
   return redirect("/", { headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) } });
+}
+
+/** The signed-in user and their creator page; sends a fan without one to creator onboarding. */
+export async function requireCreator(request: Request) {
+  const user = await requireUser(request);
+  const creator = await getCreatorByUserId(getDb(), user.id);
+  if (!creator) throw redirect("/creator/start");
+  return { user, creator };
 }
