@@ -27,6 +27,8 @@ export async function startWebServer(options: { port?: number; host?: string } =
     const started = process.hrtime.bigint();
     const id = (req.get("X-Request-Id") ?? "").slice(0, 100) || randomUUID();
     res.setHeader("X-Request-Id", id);
+    // Routes read the client address from here; a value sent by the client itself is overwritten.
+    req.headers["x-sodam-client-ip"] = req.ip ?? "unknown";
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (req.path === "/healthz" && res.statusCode === 200) return;

@@ -1,7 +1,9 @@
 // Refunds and chargebacks (flow 7): a correcting ledger transaction that reverses a tip wherever it is. Pending:
-// out of tips in flight. Settled: the creator gives back their net share (from pending before release, from
-// available after — which may go negative, blocking payouts until covered) and the platform its fee share.
-// The fan's wallet or card gets the full amount.
+// out of tips in flight. Settled: the creator gives back their net share from available — which may go negative,
+// blocking payouts until covered — and the platform its fee share. The fan's wallet or card gets the full amount.
+// Always from available, released or not: the release still moves the settlement's whole net from pending to
+// available, so a share taken from pending before release would leave pending below zero for good (and payouts
+// blocked for good); taken from available, the release covers it.
 import type { DB } from "../../db/client";
 import { Problem } from "../utils/problem.server";
 import type { Currency } from "./currency";
@@ -46,7 +48,7 @@ export async function refundTip(db: DB, provider: PaymentProvider, args: { tipId
     } else {
       const fee = platformFee(tip.amount, args.feeBps);
       const accounts = await ensureCreatorAccounts(trx, tip.creator_id, currency);
-      entries.push({ accountId: tip.released_at ? accounts.available : accounts.pending, currency, amount: -(tip.amount - fee) });
+      entries.push({ accountId: accounts.available, currency, amount: -(tip.amount - fee) });
       if (fee > 0) entries.push({ accountId: await systemAccountId(trx, "fees", currency), currency, amount: -fee });
     }
     await postTransaction(trx, { key: `refund:${tip.id}`, kind: "refund", entries });

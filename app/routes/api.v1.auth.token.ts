@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { createApiToken, revokeApiToken, verifyLogin } from "~/models/users.server";
+import { checkRateLimit, clientIp, recordFailure } from "~/risk/rate-limits.server";
 import { cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { Problem } from "~/utils/problem.server";
@@ -19,7 +20,13 @@ export const action = ({ request }: ActionFunctionArgs) =>
     }
     if (request.method !== "POST") throw methodNotAllowed(["POST", "DELETE"]);
     const { data } = await readJson(request, Credentials);
+    // Only failures count, so a fan who types their password right is never locked out by their own sign-ins.
+    const subject = `${clientIp(request)}:${data.email}`;
+    await checkRateLimit("token", subject);
     const user = await verifyLogin(getDb(), data.email, data.password);
-    if (!user) throw new Problem(401, "invalid_credentials", "The email or password is not right.");
+    if (!user) {
+      await recordFailure("token", subject);
+      throw new Problem(401, "invalid_credentials", "The email or password is not right.");
+    }
     return jsonResponse(201, { token: await createApiToken(getDb(), user.id), tokenType: "Bearer" });
   });

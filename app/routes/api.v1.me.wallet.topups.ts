@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getPaymentProvider } from "~/money/payment-provider.server";
 import { topUpWallet } from "~/money/payments.server";
+import { consumeRateLimit } from "~/risk/rate-limits.server";
 import { Amount, CurrencyField, cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { parseIdempotencyKey, requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
@@ -15,6 +16,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(request, async () => {
     if (request.method !== "POST") throw methodNotAllowed(["POST"]);
     const user = await requireApiUser(request);
+    await consumeRateLimit("topup", user.id);
     const key = parseIdempotencyKey(request, false);
     const { data, raw } = await readJson(request, TopUp);
     const provider = getPaymentProvider();

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { getCreatorByHandle } from "~/models/creators.server";
+import { consumeRateLimit } from "~/risk/rate-limits.server";
 import { createWalletTip } from "~/money/tips.server";
 import { Amount, CurrencyField, cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
@@ -25,6 +26,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(request, async () => {
     if (request.method !== "POST") throw methodNotAllowed(["POST"]);
     const fan = await requireApiUser(request);
+    await consumeRateLimit("tip", fan.id);
     const key = parseIdempotencyKey(request, true);
     const { data, raw } = await readJson(request, TipBody);
     const answer = await withIdempotency(

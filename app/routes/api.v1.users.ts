@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { createUser } from "~/models/users.server";
+import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
 import { cleanText, handleApi, jsonResponse, methodNotAllowed, readJson } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 
@@ -17,6 +18,7 @@ export const loader = ({ request }: ActionFunctionArgs) => handleApi(request, as
 export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(request, async () => {
     if (request.method !== "POST") throw methodNotAllowed(["POST"]);
+    await consumeRateLimit("signup", clientIp(request));
     const { data } = await readJson(request, SignUp);
     const user = await createUser(getDb(), data);
     return jsonResponse(201, { id: user.id, email: user.email, displayName: user.displayName });

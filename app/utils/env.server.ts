@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   HOLD_PERIOD_SECONDS: z.coerce.number().int().min(0).default(0),
   SETTLEMENT_INTERVAL_MS: z.coerce.number().int().min(200).default(3000),
   SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(5000),
+  // Rate limits (Redis counters); generous for people, tight enough to stop scripts.
+  RATE_LIMIT_TIPS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_TOPUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_SIGNINS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   // Comma-separated crash points, honoured outside production only (see failpoints.server.ts).
   SODAM_FAILPOINTS: z.string().default(""),
 });

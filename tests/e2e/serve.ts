@@ -20,7 +20,9 @@ await migrateToLatest(db);
 await seedDemoData(db);
 await db.destroy();
 
-const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn" };
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn",
+  // Every browser test signs up from 127.0.0.1.
+  RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000", RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000", RATE_LIMIT_TOPUPS_PER_HOUR: "1000000" };
 const tsx = path.resolve("node_modules/.bin/tsx");
 const children: ChildProcess[] = [spawn(tsx, ["app/cli/web.ts"], { env, stdio: "inherit" }), spawn(tsx, ["workers/index.ts"], { env, stdio: "inherit" })];
 

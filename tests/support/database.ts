@@ -56,6 +56,10 @@ export async function useTestDatabase(options: { checkInvariants?: boolean } = {
     DATABASE_URL: url.toString(),
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    // Every test user signs up from 127.0.0.1; the limits themselves are tested with their own server.
+    RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000",
+    RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000",
+    RATE_LIMIT_TOPUPS_PER_HOUR: "1000000",
   };
   Object.assign(process.env, env);
   resetEnvForTests();
