@@ -8,6 +8,7 @@ import { closeDb, getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { getLogger } from "~/utils/logger.server";
 import { closeRedis, getRedis, redisConnectionOptions } from "~/utils/redis.server";
+import { processMaintenance } from "./maintenance.worker";
 import { processOutbox } from "./outbox.worker";
 import { processPayouts } from "./payouts.worker";
 import { processPledges } from "./pledges.worker";
@@ -24,6 +25,7 @@ const PROCESSORS: Record<QueueName, { processor: Processor; concurrency: number 
   [QUEUES.payouts]: { processor: processPayouts, concurrency: 4 },
   [QUEUES.outbox]: { processor: processOutbox, concurrency: 1 },
   [QUEUES.pledges]: { processor: processPledges, concurrency: 1 },
+  [QUEUES.maintenance]: { processor: processMaintenance, concurrency: 1 },
 };
 
 await orExitWhenUnreachable("postgres", env.DATABASE_URL, () => sql`select 1`.execute(getDb()));

@@ -11,6 +11,7 @@ export const QUEUES = {
   payouts: "payouts",
   outbox: "outbox",
   pledges: "pledges",
+  maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -37,6 +38,7 @@ export function schedules() {
     { queue: QUEUES.payouts, id: "payouts-resume", every: 30_000, data: { kind: "resume" } },
     // Daily, so a new month's pledges are paid on its first morning and a missed day catches up.
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
+    { queue: QUEUES.maintenance, id: "purge", pattern: "0 30 4 * * *", tz: "Asia/Seoul", data: {} },
   ] as const;
 }
 
