@@ -239,7 +239,32 @@ export interface PledgeChargesTable {
   created_at: Timestamp;
 }
 
+export interface LedgerBlocksTable {
+  height: number;
+  prev_hash: string;
+  merkle_root: string;
+  transaction_count: number;
+  sealed_at: Date;
+  hash: string;
+  signature: string;
+  key_id: string;
+}
+
+export interface LedgerBlockTransactionsTable {
+  transaction_id: number;
+  block_height: number;
+  position: number;
+  public_id: string;
+}
+
+export interface LedgerUnsealedTable {
+  transaction_id: number;
+}
+
 export interface Database {
+  ledger_blocks: LedgerBlocksTable;
+  ledger_block_transactions: LedgerBlockTransactionsTable;
+  ledger_unsealed: LedgerUnsealedTable;
   sessions: SessionsTable;
   unlocks: UnlocksTable;
   pledges: PledgesTable;

@@ -12,6 +12,7 @@ export const QUEUES = {
   outbox: "outbox",
   pledges: "pledges",
   maintenance: "maintenance",
+  transparency: "transparency",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -38,6 +39,7 @@ export function schedules() {
     { queue: QUEUES.payouts, id: "payouts-resume", every: 30_000, data: { kind: "resume" } },
     // Daily, so a new month's pledges are paid on its first morning and a missed day catches up.
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
+    { queue: QUEUES.transparency, id: "seal", every: 5_000, data: {} },
     { queue: QUEUES.maintenance, id: "purge", pattern: "0 30 4 * * *", tz: "Asia/Seoul", data: {} },
   ] as const;
 }

@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_TOPUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNINS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // Base64 of a 32-byte Ed25519 seed signing the transparency log's blocks (derived from SESSION_SECRET in development).
+  LEDGER_SIGNING_KEY: z.string().optional(),
   // Comma-separated crash points, honoured outside production only (see failpoints.server.ts).
   SODAM_FAILPOINTS: z.string().default(""),
 });

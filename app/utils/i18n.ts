@@ -5,6 +5,7 @@ import { useLocation, useRouteLoaderData } from "@remix-run/react";
 import { creatorEn, creatorKo } from "../i18n/creator";
 import { fanEn, fanKo } from "../i18n/fan";
 import { shellEn, shellKo } from "../i18n/shell";
+import { transparencyEn, transparencyKo } from "../i18n/transparency";
 
 export const LOCALES = ["ko", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -69,11 +70,11 @@ export function localeCookieFor(request: Request): string | null {
 }
 
 // Dictionaries live in app/i18n/, one module per area of the site, merged here.
-const ko = { ...shellKo, ...fanKo, ...creatorKo };
+const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo };
 
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn };
+const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { ko, en };
 

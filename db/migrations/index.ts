@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m20261129000100 from "./20261129000100_people";
 import * as m20261129000200 from "./20261129000200_ledger";
 import * as m20261129000300 from "./20261129000300_sessions_unlocks_pledges";
+import * as m20261129000400 from "./20261129000400_transparency";
 
 const migrations: Record<string, Migration> = {
   "20261129000100_people": m20261129000100,
   "20261129000200_ledger": m20261129000200,
   "20261129000300_sessions_unlocks_pledges": m20261129000300,
+  "20261129000400_transparency": m20261129000400,
 };
 
 export const migrationProvider: MigrationProvider = {
