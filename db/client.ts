@@ -20,8 +20,10 @@ export type DB = Kysely<Database>;
 
 export function createPool(url: string, max = 20) {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
-  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  // A connection cut under us (Postgres restarted, pg_terminate_backend) must not crash the process: the query in
+  // flight fails with its error (a 503 for the API, a retry for a job) and the broken client is discarded.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

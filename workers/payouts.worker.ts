@@ -4,6 +4,7 @@ import { PayoutJob } from "~/jobs/queues.server";
 import { getPaymentProvider } from "~/money/payment-provider.server";
 import { listUnfinishedPayouts, processPayout, reserveDuePayouts } from "~/money/payouts.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 
 /** pay: one payout; schedule: the daily run over all creators; resume: payouts a crash or outage left unfinished. */
 export async function processPayouts(job: Job) {
@@ -16,7 +17,7 @@ export async function processPayouts(job: Job) {
     const payout = await processPayout(db, provider, data.payoutId);
     return { status: payout?.status ?? "missing" };
   }
-  const ids = data.kind === "schedule" ? await reserveDuePayouts(db) : await listUnfinishedPayouts(db, 60);
+  const ids = data.kind === "schedule" ? await reserveDuePayouts(db) : await listUnfinishedPayouts(db, getEnv().PAYOUT_RESUME_AFTER_SECONDS);
   let paid = 0;
   for (const id of ids) if ((await processPayout(db, provider, id))?.status === "paid") paid++;
   return { payouts: ids.length, paid };

@@ -36,7 +36,7 @@ export function schedules() {
     { queue: QUEUES.release, id: "release", every: 5_000, data: {} },
     { queue: QUEUES.outbox, id: "relay", every: 1_000, data: {} },
     { queue: QUEUES.payouts, id: "payouts-daily", pattern: "0 0 3 * * *", tz: "Asia/Seoul", data: { kind: "schedule" } },
-    { queue: QUEUES.payouts, id: "payouts-resume", every: 30_000, data: { kind: "resume" } },
+    { queue: QUEUES.payouts, id: "payouts-resume", every: env.PAYOUT_RESUME_INTERVAL_MS, data: { kind: "resume" } },
     // Daily, so a new month's pledges are paid on its first morning and a missed day catches up.
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
     { queue: QUEUES.transparency, id: "seal", every: 5_000, data: {} },

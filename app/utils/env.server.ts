@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   // Chargeback window before settled money becomes available for payout; 0 in the demo.
   HOLD_PERIOD_SECONDS: z.coerce.number().int().min(0).default(0),
   SETTLEMENT_INTERVAL_MS: z.coerce.number().int().min(200).default(3000),
+  // A reserved payout not finished after this long (a crash, a provider outage) is resumed by the workers.
+  PAYOUT_RESUME_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
+  PAYOUT_RESUME_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
   SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(5000),
   // Rate limits (Redis counters); generous for people, tight enough to stop scripts.
   RATE_LIMIT_TIPS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
