@@ -54,7 +54,7 @@ export interface PostsTable {
   published_at: Timestamp;
 }
 
-export type AccountPurpose = "wallet" | "pending" | "available" | "in_transit" | "fees" | "tips_in_flight" | "clearing";
+export type AccountPurpose = "wallet" | "pending" | "available" | "in_transit" | "fees" | "tips_in_flight" | "clearing" | "losses";
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -144,7 +144,8 @@ export interface TipsTable {
   post_id: number | null;
 }
 
-export type PayoutStatus = "processing" | "paid" | "failed";
+/** reversed: paid, then the provider reversed the transfer (the money went back to available). */
+export type PayoutStatus = "processing" | "paid" | "failed" | "reversed";
 
 export interface PayoutsTable {
   id: Generated<string>;
@@ -261,7 +262,63 @@ export interface LedgerUnsealedTable {
   transaction_id: number;
 }
 
+export interface ProviderEventsTable {
+  id: string;
+  provider: Generated<string>;
+  type: string;
+  account: string | null;
+  livemode: boolean;
+  payload: Json<Record<string, unknown>>;
+  event_created_at: ColumnType<Date, Date | string, Date | string>;
+  received_at: Timestamp;
+  processed_at: Date | null;
+  outcome: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  error: string | null;
+}
+
+export interface ConnectAccountsTable {
+  creator_id: number;
+  stripe_account_id: string;
+  country: string;
+  charges_enabled: Generated<boolean>;
+  payouts_enabled: Generated<boolean>;
+  transfers_active: Generated<boolean>;
+  details_submitted: Generated<boolean>;
+  requirements_due: Json<string[]>;
+  status_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DisputesTable {
+  id: string;
+  payment_id: string;
+  amount: number;
+  currency: Currency;
+  reason: string | null;
+  status: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Date | null;
+}
+
+export interface CreatorNoticesTable {
+  id: Generated<number>;
+  creator_id: number;
+  key: string;
+  kind: string;
+  message: string;
+  created_at: Timestamp;
+  read_at: Date | null;
+}
+
 export interface Database {
+  provider_events: ProviderEventsTable;
+  connect_accounts: ConnectAccountsTable;
+  disputes: DisputesTable;
+  creator_notices: CreatorNoticesTable;
   ledger_blocks: LedgerBlocksTable;
   ledger_block_transactions: LedgerBlockTransactionsTable;
   ledger_unsealed: LedgerUnsealedTable;

@@ -14,6 +14,7 @@ import { processPayouts } from "./payouts.worker";
 import { processPledges } from "./pledges.worker";
 import { processRelease } from "./release.worker";
 import { processSettlement } from "./settlement.worker";
+import { processStripeEvents } from "./stripe-events.worker";
 import { processTransparency } from "./transparency.worker";
 
 process.env.SODAM_SERVICE ??= "sodam-workers";
@@ -27,6 +28,7 @@ const PROCESSORS: Record<QueueName, { processor: Processor; concurrency: number 
   [QUEUES.outbox]: { processor: processOutbox, concurrency: 1 },
   [QUEUES.pledges]: { processor: processPledges, concurrency: 1 },
   [QUEUES.maintenance]: { processor: processMaintenance, concurrency: 1 },
+  [QUEUES.stripeEvents]: { processor: processStripeEvents, concurrency: 4 },
   [QUEUES.transparency]: { processor: processTransparency, concurrency: 1 },
 };
 

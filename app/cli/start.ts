@@ -53,7 +53,8 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, script: string) {
-  const child = spawn(bin("tsx"), [script], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env });
+  // node --import tsx, not the tsx CLI: signals then reach our own shutdown handlers directly.
+  const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`sodam: ${name} exited (${signal ?? code}); stopping`);

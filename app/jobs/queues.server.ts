@@ -13,6 +13,7 @@ export const QUEUES = {
   pledges: "pledges",
   maintenance: "maintenance",
   transparency: "transparency",
+  stripeEvents: "stripe-events",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -28,6 +29,13 @@ export const PayoutJob = z.discriminatedUnion("kind", [
 ]);
 export type PayoutJob = z.infer<typeof PayoutJob>;
 
+/** process: one stored webhook event (job id = event id); sweep: stored events not processed yet (a lost job). */
+export const StripeEventJob = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("process"), eventId: z.string().regex(/^evt_[A-Za-z0-9_]+$/) }),
+  z.object({ kind: z.literal("sweep") }),
+]);
+export type StripeEventJob = z.infer<typeof StripeEventJob>;
+
 /** Repeating work, registered by the workers process at every start (a wiped Redis loses nothing). */
 export function schedules() {
   const env = getEnv();
@@ -41,6 +49,8 @@ export function schedules() {
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
     { queue: QUEUES.transparency, id: "seal", every: 5_000, data: {} },
     { queue: QUEUES.maintenance, id: "purge", pattern: "0 30 4 * * *", tz: "Asia/Seoul", data: {} },
+    // The outbox of webhooks: every stored event is processed eventually, even when its job was lost.
+    { queue: QUEUES.stripeEvents, id: "stripe-events-sweep", every: env.STRIPE_EVENTS_SWEEP_MS, data: { kind: "sweep" } },
   ] as const;
 }
 
@@ -81,4 +91,9 @@ export async function kickSettlement() {
 /** Sends a reserved payout to the provider now; the payout id is the job id, so it is queued once. */
 export async function enqueuePayout(payoutId: string) {
   await getQueue(QUEUES.payouts).add("pay", { kind: "pay", payoutId } satisfies PayoutJob, { jobId: `pay-${payoutId}` });
+}
+
+/** Processes a stored webhook event soon; the event id is the job id, so a burst of deliveries queues it once. */
+export async function enqueueStripeEvent(eventId: string) {
+  await getQueue(QUEUES.stripeEvents).add("process", { kind: "process", eventId } satisfies StripeEventJob, { jobId: eventId });
 }

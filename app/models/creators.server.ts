@@ -129,6 +129,7 @@ export async function getCreatorByHandle(db: DB, handle: string): Promise<Creato
 export interface CreatorSettings {
   displayName: string;
   bio: string;
+  avatarUrl: string | null;
   category: CreatorCategory;
   goalTitle: string | null;
   goalAmount: number | null;
@@ -143,6 +144,7 @@ export async function updateCreatorSettings(db: DB, userId: number, settings: Pa
     .set({
       ...(settings.displayName !== undefined && { display_name: settings.displayName.trim() }),
       ...(settings.bio !== undefined && { bio: settings.bio }),
+      ...(settings.avatarUrl !== undefined && { avatar_url: settings.avatarUrl }),
       ...(settings.category !== undefined && { category: settings.category }),
       ...(settings.goalTitle !== undefined && { goal_title: settings.goalTitle }),
       ...(settings.goalAmount !== undefined && { goal_amount: settings.goalAmount }),

@@ -126,7 +126,7 @@ const CHECKS: Check[] = [
         query: sql`select p.creator_id, p.currency, sum(p.amount) as paid_out,
                           coalesce((select sum(net) from settlements s where s.creator_id = p.creator_id
                                     and s.currency = p.currency and s.released_at is not null), 0) as released
-                   from payouts p where p.status <> 'failed' group by p.creator_id, p.currency
+                   from payouts p where p.status not in ('failed', 'reversed') group by p.creator_id, p.currency
                    having sum(p.amount) > coalesce((select sum(net) from settlements s where s.creator_id = p.creator_id
                                     and s.currency = p.currency and s.released_at is not null), 0) limit ${LIMIT}`,
       },
@@ -134,8 +134,8 @@ const CHECKS: Check[] = [
         label: "payout whose ledger postings do not match its status",
         query: sql`select p.id, p.status from payouts p
                    where not exists (select 1 from ledger_transactions where key = 'payout:' || p.id)
-                      or (p.status = 'paid') <> exists (select 1 from ledger_transactions where key = 'payout_paid:' || p.id)
-                      or (p.status = 'failed') <> exists (select 1 from ledger_transactions where key = 'payout_reversal:' || p.id)
+                      or (p.status in ('paid', 'reversed')) <> exists (select 1 from ledger_transactions where key = 'payout_paid:' || p.id)
+                      or (p.status in ('failed', 'reversed')) <> exists (select 1 from ledger_transactions where key = 'payout_reversal:' || p.id)
                    limit ${LIMIT}`,
       },
       {
@@ -173,6 +173,18 @@ const CHECKS: Check[] = [
         label: "test-mode charge used by more than one payment",
         query: sql`select provider_payment_id, count(*) from payments where provider = 'testmode'
                    group by provider_payment_id having count(*) > 1 limit ${LIMIT}`,
+      },
+      {
+        label: "refunded payment not reversed exactly once",
+        query: sql`select p.id, p.purpose from payments p left join tips t on t.payment_id = p.id
+                   where p.status = 'refunded' and case when p.purpose = 'tip' then t.status is distinct from 'refunded'
+                     else not exists (select 1 from ledger_transactions where key = 'topup_refund:' || p.id) end
+                   limit ${LIMIT}`,
+      },
+      {
+        label: "top-up reversed although not refunded",
+        query: sql`select p.id, p.status from payments p where p.status <> 'refunded'
+                   and exists (select 1 from ledger_transactions where key = 'topup_refund:' || p.id) limit ${LIMIT}`,
       },
     ],
   },

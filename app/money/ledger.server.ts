@@ -6,6 +6,11 @@ import type { Currency } from "./currency";
 
 export type Tx = Transaction<Database> | Kysely<Database>;
 
+/** Runs `work` in the caller's transaction when given one, else in a new one — so a money function composes. */
+export function inTransaction<T>(db: Tx, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+}
+
 export interface Entry {
   accountId: number;
   currency: Currency;
@@ -32,7 +37,7 @@ export const accountCode = {
   wallet: (userId: number, currency: Currency) => `fan:${userId}:wallet:${currency}`,
   creator: (creatorId: number, purpose: "pending" | "available" | "in_transit", currency: Currency) =>
     `creator:${creatorId}:${purpose}:${currency}`,
-  platform: (purpose: "fees" | "tips_in_flight", currency: Currency) => `platform:${purpose}:${currency}`,
+  platform: (purpose: "fees" | "tips_in_flight" | "losses", currency: Currency) => `platform:${purpose}:${currency}`,
   clearing: (currency: Currency) => `provider:clearing:${currency}`,
 };
 
@@ -161,7 +166,7 @@ export async function findAccountId(trx: Tx, code: string): Promise<number | und
 /** Shared platform and provider accounts exist from the first migration on. */
 export async function systemAccountId(
   trx: Tx,
-  which: "fees" | "tips_in_flight" | "clearing",
+  which: "fees" | "tips_in_flight" | "clearing" | "losses",
   currency: Currency,
 ): Promise<number> {
   const code = which === "clearing" ? accountCode.clearing(currency) : accountCode.platform(which, currency);

@@ -1,13 +1,18 @@
 // Payouts (flow 6). Three steps, each safe to repeat: reserve (available → in transit, one payout row per
 // creator and period), transfer at the provider keyed by the payout id, then mark paid (in transit → clearing)
 // or failed (in transit → back to available). A crash between steps is resumed with the same key, so the
-// provider pays once and the ledger records it once.
+// provider pays once and the ledger records it once. With a provider that pays through creators' own accounts
+// (Stripe Connect), a payout is only reserved for a creator whose account can receive transfers; a transfer the
+// provider refuses or later reverses puts the money back in available and leaves the creator a notice.
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { failpoint } from "../utils/failpoints.server";
 import { Problem } from "../utils/problem.server";
-import type { Currency } from "./currency";
-import { ensureCreatorAccounts, postTransaction, systemAccountId } from "./ledger.server";
+import { formatMoney, type Currency } from "./currency";
+import { isPayoutAccountReady } from "./connect.server";
+import { ensureCreatorAccounts, inTransaction, postTransaction, systemAccountId, type Tx } from "./ledger.server";
+import { addCreatorNotice } from "./notices.server";
+import { payoutAccountsRequired } from "./payment-provider.server";
 import { PermanentProviderError, type PaymentProvider } from "./provider.server";
 
 export interface Payout {
@@ -16,7 +21,8 @@ export interface Payout {
   amount: number;
   currency: Currency;
   period: string;
-  status: "processing" | "paid" | "failed";
+  /** reversed: paid, then the provider reversed the transfer; the money is back in available. */
+  status: "processing" | "paid" | "failed" | "reversed";
   providerTransferId: string | null;
   failureReason: string | null;
   createdAt: string;
@@ -40,14 +46,22 @@ export function requestPeriod(at: Date) {
   return `request-${kst.toISOString().slice(0, 10)}`;
 }
 
-type ReserveOutcome = { payout: Payout } | { skipped: "below_minimum" | "negative_balance" | "exists"; payout?: Payout };
+type ReserveOutcome =
+  | { payout: Payout }
+  | { skipped: "below_minimum" | "negative_balance" | "exists" | "no_payout_account"; payout?: Payout };
 
 /**
  * Reserves the creator's whole available balance for a payout of `period`. Refuses when below the creator's
- * minimum, while any balance is negative (a chargeback is not yet covered), or when the period already has one.
+ * minimum, while any balance is negative (a chargeback is not yet covered), when the period already has one, or
+ * — when the provider pays through creators' own accounts — while the creator's account cannot receive transfers.
  */
-export async function reservePayout(db: DB, args: { creatorId: number; period: string; minimum?: number }): Promise<ReserveOutcome> {
+export async function reservePayout(
+  db: DB,
+  args: { creatorId: number; period: string; minimum?: number; requirePayoutAccount?: boolean },
+): Promise<ReserveOutcome> {
+  const requireAccount = args.requirePayoutAccount ?? payoutAccountsRequired();
   return db.transaction().execute(async (trx) => {
+    if (requireAccount && !(await isPayoutAccountReady(trx, args.creatorId))) return { skipped: "no_payout_account" };
     const creator = await trx
       .selectFrom("creators")
       .select(["id", "currency", "payout_minimum"])
@@ -113,6 +127,7 @@ export async function processPayout(db: DB, provider: PaymentProvider, payoutId:
       currency,
       destination: `creator:${payout.creator_id}`,
       idempotencyKey: `payout:${payout.id}`,
+      metadata: { sodam_payout_id: payout.id },
     }));
   } catch (error) {
     if (!(error instanceof PermanentProviderError)) throw error;
@@ -142,28 +157,40 @@ export async function processPayout(db: DB, provider: PaymentProvider, payoutId:
   });
 }
 
-/** The provider refused the transfer for good: the money goes back to the creator's available balance. */
-export async function failPayout(db: DB, payoutId: string, reason: string): Promise<Payout> {
-  return db.transaction().execute(async (trx) => {
-    const failed = await trx
+/**
+ * The provider refused the transfer for good, or reversed it after it was paid (transfer.reversed): the money goes
+ * back to the creator's available balance — from in transit (processing → failed) or from the provider clearing
+ * account it was paid into (paid → reversed) — and the creator gets a notice. Once per payout.
+ */
+export async function failPayout(db: Tx, payoutId: string, reason: string): Promise<Payout> {
+  return inTransaction(db, async (trx) => {
+    const current = await trx.selectFrom("payouts").selectAll().where("id", "=", payoutId).forUpdate().executeTakeFirstOrThrow();
+    if (current.status === "failed" || current.status === "reversed") return toPayout(current);
+    const wasPaid = current.status === "paid";
+    const updated = await trx
       .updateTable("payouts")
-      .set({ status: "failed", failure_reason: reason, updated_at: new Date() })
+      .set({ status: wasPaid ? "reversed" : "failed", failure_reason: reason.slice(0, 500), updated_at: new Date() })
       .where("id", "=", payoutId)
-      .where("status", "=", "processing")
       .returningAll()
-      .executeTakeFirst();
-    if (!failed) return toPayout(await trx.selectFrom("payouts").selectAll().where("id", "=", payoutId).executeTakeFirstOrThrow());
-    const currency = failed.currency as Currency;
-    const accounts = await ensureCreatorAccounts(trx, failed.creator_id, currency);
+      .executeTakeFirstOrThrow();
+    const currency = updated.currency as Currency;
+    const accounts = await ensureCreatorAccounts(trx, updated.creator_id, currency);
+    const from = wasPaid ? await systemAccountId(trx, "clearing", currency) : accounts.inTransit;
     await postTransaction(trx, {
-      key: `payout_reversal:${failed.id}`,
+      key: `payout_reversal:${updated.id}`,
       kind: "payout_reversal",
       entries: [
-        { accountId: accounts.inTransit, currency, amount: -failed.amount },
-        { accountId: accounts.available, currency, amount: failed.amount },
+        { accountId: from, currency, amount: -updated.amount },
+        { accountId: accounts.available, currency, amount: updated.amount },
       ],
     });
-    return toPayout(failed);
+    await addCreatorNotice(trx, {
+      creatorId: updated.creator_id,
+      key: `payout_${wasPaid ? "reversed" : "failed"}:${updated.id}`,
+      kind: wasPaid ? "payout_reversed" : "payout_failed",
+      message: `Your payout of ${formatMoney(updated.amount, currency)} ${wasPaid ? "was reversed" : "could not be sent"}; the money is back in your available balance. Check your payout account.`,
+    });
+    return toPayout(updated);
   });
 }
 
@@ -172,6 +199,9 @@ export async function requestPayoutNow(db: DB, creatorId: number, now = new Date
   const outcome = await reservePayout(db, { creatorId, period: requestPeriod(now) });
   if ("skipped" in outcome) {
     if (outcome.skipped === "exists") throw new Problem(409, "payout_already_requested", "You already requested a payout today.");
+    if (outcome.skipped === "no_payout_account") {
+      throw new Problem(422, "payout_account_required", "Set up your payout account first: POST /api/v1/me/connect/onboarding (or the dashboard).");
+    }
     if (outcome.skipped === "negative_balance") {
       throw new Problem(422, "balance_negative", "Payouts resume once refunds and chargebacks on your balance are covered.");
     }
@@ -230,7 +260,7 @@ function toPayout(row: {
   amount: number;
   currency: string;
   period: string;
-  status: "processing" | "paid" | "failed";
+  status: "processing" | "paid" | "failed" | "reversed";
   provider_transfer_id: string | null;
   failure_reason: string | null;
   created_at: Date;

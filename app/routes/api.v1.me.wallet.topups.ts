@@ -1,14 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { getPaymentProvider } from "~/money/payment-provider.server";
-import { topUpWallet } from "~/money/payments.server";
+import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
+import { startCardPayment, topUpWallet } from "~/money/payments.server";
 import { consumeRateLimit } from "~/risk/rate-limits.server";
 import { Amount, CurrencyField, cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { parseIdempotencyKey, requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
 import { randomUUID } from "node:crypto";
 
-const TopUp = z.object({ amount: Amount, currency: CurrencyField, card: cleanText(64, 1) }).strict();
+// card: a test card (test mode) or a Stripe PaymentMethod id (pm_…) to charge now. Without it (Stripe only), the
+// answer carries a client secret for the Payment Element, which confirms the payment in the browser.
+const TopUp = z.object({ amount: Amount, currency: CurrencyField, card: cleanText(64, 1).optional() }).strict();
 
 export const loader = ({ request }: ActionFunctionArgs) => handleApi(request, async () => { throw methodNotAllowed(["POST"]); });
 
@@ -26,16 +28,35 @@ export const action = ({ request }: ActionFunctionArgs) =>
       getDb(),
       { userId: user.id, key, fingerprint: requestFingerprint("POST", "/api/v1/me/wallet/topups", raw) },
       async (trx) => {
-        const outcome = await topUpWallet(trx, provider, { userId: user.id, ...data, providerKey });
+        if (data.card === undefined) {
+          const started = await startCardPayment(trx, provider, { purpose: "topup", userId: user.id, amount: data.amount, currency: data.currency, providerKey });
+          const payment = started.payment;
+          return {
+            status: 201,
+            body: {
+              paymentId: payment.id,
+              status: payment.status,
+              amount: payment.amount,
+              currency: payment.currency,
+              clientSecret: started.clientSecret,
+              publishableKey: paymentPageConfig().publishableKey,
+              testMode: provider.isTestMode,
+            },
+          };
+        }
+        const outcome = await topUpWallet(trx, provider, { userId: user.id, amount: data.amount, currency: data.currency, card: data.card, providerKey });
         if (!outcome.ok) return { status: outcome.problem.status, body: outcome.problem.toJSON() };
+        // 202 while the payment waits for the customer (3-D Secure): the wallet is credited when Stripe confirms it.
+        const pending = outcome.payment.status === "pending";
         return {
-          status: 201,
+          status: pending ? 202 : 201,
           body: {
             paymentId: outcome.payment.id,
             status: outcome.payment.status,
             amount: outcome.payment.amount,
             currency: outcome.payment.currency,
             balance: outcome.result.balance,
+            ...(pending ? { clientSecret: outcome.result.clientSecret } : {}),
             testMode: provider.isTestMode,
           },
         };

@@ -13,7 +13,31 @@ const EnvSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("sodam"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_SECRET: z.string().min(16).default("sodam-development-session-secret"),
-  STRIPE_SECRET_KEY: z.string().optional(),
+  // Stripe: with a secret key payments go through Stripe; without one, the labelled test-mode provider.
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  // Enables the Payment Element on pages (cards and Korean wallets confirmed in the browser).
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_\w+$/, "must be a Stripe publishable key (pk_…)").optional(),
+  // Signing secret(s) of the webhook endpoint(s) pointed at /webhooks/stripe, comma-separated (platform, Connect).
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  // Oldest signature timestamp accepted on a webhook, in seconds (Stripe's default tolerance).
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Payment methods offered in the Payment Element; Stripe drops those the amount or currency cannot use.
+  STRIPE_PAYMENT_METHOD_TYPES: z
+    .string()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be comma-separated Stripe payment method types")
+    .default("card,kr_card,kakao_pay,naver_pay,payco,samsung_pay"),
+  // Country of creators' Connect Express accounts (recipient service agreement: transfers only).
+  STRIPE_CONNECT_COUNTRY: z.string().regex(/^[A-Z]{2}$/).default("KR"),
+  // Only for tests: point the SDK at a local Stripe-compatible server.
+  STRIPE_API_HOST: z.string().optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+  // How often stored webhook events that were not processed yet (a lost job, a failure) are picked up again.
+  STRIPE_EVENTS_SWEEP_MS: z.coerce.number().int().min(200).default(10_000),
   // Platform fee in basis points, taken on each settlement's aggregate (500 = 5 %).
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(500),
   // Chargeback window before settled money becomes available for payout; 0 in the demo.

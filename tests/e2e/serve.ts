@@ -2,7 +2,6 @@
 // web process and the workers; both are removed again when Playwright stops it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { createDb, dropDatabase, ensureDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrator";
 import { seedDemoData } from "../../db/seed";
@@ -23,8 +22,8 @@ await db.destroy();
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn",
   // Every browser test signs up from 127.0.0.1.
   RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000", RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000", RATE_LIMIT_TOPUPS_PER_HOUR: "1000000" };
-const tsx = path.resolve("node_modules/.bin/tsx");
-const children: ChildProcess[] = [spawn(tsx, ["app/cli/web.ts"], { env, stdio: "inherit" }), spawn(tsx, ["workers/index.ts"], { env, stdio: "inherit" })];
+const run = (script: string) => spawn(process.execPath, ["--import", "tsx", script], { env, stdio: "inherit" });
+const children: ChildProcess[] = [run("app/cli/web.ts"), run("workers/index.ts")];
 
 let stopping = false;
 async function stop() {

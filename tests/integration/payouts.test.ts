@@ -283,11 +283,11 @@ describe("a workers process killed in the middle of a payout", () => {
     // What resumes it: a pay job enqueued again after the restart. (The killed job, pay-<id>, stays locked by the
     // dead worker until its 60 s lock expires, and the resume job only takes payouts older than 60 s — both
     // would get there too, just slower.) The restarted worker calls the provider again with the same key.
-    const healthy = startWorkers(t.env);
+    const healthy = startWorkers({ ...t.env, HOLD_PERIOD_SECONDS: "0" });
     running.push(healthy);
     await getQueue(QUEUES.payouts).add("pay", { kind: "pay", payoutId: payout.id }, { jobId: `pay-${payout.id}-after-restart` });
     await waitFor(async () => (await payoutRow(payout.id)).status === "paid", 30_000, "the restarted workers to pay the payout");
-    expect(await healthy.stop()).toBe(0);
+    await healthy.stop();
 
     await expectPaidExactlyOnce(payout.id, creator, 25_000);
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
@@ -308,11 +308,11 @@ describe("a workers process killed in the middle of a payout", () => {
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 27_000, inTransit: 0 });
 
     // What resumes it: the schedule job enqueued again after the restart (reserveDuePayouts, then processPayout).
-    const healthy = startWorkers(t.env);
+    const healthy = startWorkers({ ...t.env, HOLD_PERIOD_SECONDS: "0" });
     running.push(healthy);
     await getQueue(QUEUES.payouts).add("schedule", { kind: "schedule" }, { jobId: `schedule-${randomUUID()}` });
     await waitFor(async () => (await payoutsOf(creator.id)).some((p) => p.status === "paid"), 30_000, "the restarted workers to pay");
-    expect(await healthy.stop()).toBe(0);
+    await healthy.stop();
 
     const payouts = await payoutsOf(creator.id);
     expect(payouts).toHaveLength(1);

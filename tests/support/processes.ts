@@ -6,7 +6,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const tsx = path.join(root, "node_modules/.bin/tsx");
 
 export interface RunningProcess {
   child: ChildProcess;
@@ -17,7 +16,8 @@ export interface RunningProcess {
 }
 
 function launch(script: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(tsx, [script], {
+  // node --import tsx (not the tsx CLI) so a signal reaches the process itself, as in production.
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -41,7 +41,7 @@ export async function startWeb(env: Record<string, string>): Promise<RunningProc
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("run `npm run build` before the HTTP tests");
   const proc = launch("app/cli/web.ts", { ...env, PORT: "0", HOST: "127.0.0.1" });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web did not start:\n${proc.output()}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`web did not start:\n${proc.output()}`)), 90_000);
     proc.child.on("message", (m: { ready?: string }) => {
       if (m.ready) {
         clearTimeout(timer);
