@@ -1,8 +1,10 @@
-// The document and site shell: header with the wordmark and language switch, footer, and the friendly error page.
+// The document and site shell: header with the wordmark, the language switch and the account links (sign in /
+// sign up, or wallet, dashboard and sign out), footer, and the friendly error page.
 
 import { data } from "@remix-run/node";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -12,9 +14,15 @@ import {
   ScrollRestoration,
   useLocation,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 
+import { Money } from "~/components/money";
+import { getCreatorByUserId } from "~/models/creators.server";
+import { getWalletBalances } from "~/money/payments.server";
+import { getDb } from "~/utils/db.server";
+import { getSessionUser } from "~/utils/session.server";
 import { getLocale, isLocale, LOCALES, localeCookieFor, t, useLocale, useT } from "~/utils/i18n";
 import type { Locale } from "~/utils/i18n";
 
@@ -27,7 +35,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = getLocale(request);
   // Remember a language picked with `?lang=` so it survives the next link or search.
   const cookie = localeCookieFor(request);
-  return data({ locale }, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
+  const user = await getSessionUser(request);
+  const [creator, balances] = user
+    ? await Promise.all([getCreatorByUserId(getDb(), user.id), getWalletBalances(getDb(), user.id)])
+    : [null, []];
+  // The header shows one balance: the won wallet, else whichever the fan has.
+  const wallet = balances.find((b) => b.currency === "KRW") ?? balances[0] ?? null;
+  const account = user ? { displayName: user.displayName, isCreator: creator !== null, handle: creator?.handle ?? null, wallet } : null;
+  return data({ locale, account }, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
 }
 
 export const meta: MetaFunction = ({ data: rootData, error, location }) => {
@@ -55,6 +70,8 @@ function LanguageSwitch() {
     <nav className="lang-switch" aria-label={translate("nav.language")}>
       {LOCALES.map((option) => {
         const params = new URLSearchParams(location.search);
+        // `?index` is how a form posts to an index route; it means nothing in a link.
+        params.delete("index");
         params.set("lang", option);
         const current = option === locale;
         return (
@@ -71,6 +88,62 @@ function LanguageSwitch() {
           </Link>
         );
       })}
+    </nav>
+  );
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>["data"];
+
+/** Sign in / sign up for guests; the wallet, the creator's dashboard and sign out for signed-in people. */
+function AccountNav() {
+  const translate = useT();
+  const location = useLocation();
+  const root = useRouteLoaderData("root") as RootData | undefined;
+  const account = root?.account;
+  if (!account) {
+    const search = new URLSearchParams(location.search);
+    search.delete("index");
+    const here = location.pathname + (search.size ? `?${search.toString()}` : "");
+    const back = location.pathname === "/login" || location.pathname === "/signup" || here === "/" ? "" : `?redirectTo=${encodeURIComponent(here)}`;
+    return (
+      <nav className="account-nav" aria-label={translate("fan.nav.account")}>
+        <Link to={`/login${back}`} className="account-nav__link">
+          {translate("fan.nav.signIn")}
+        </Link>
+        <Link to={`/signup${back}`} className="account-nav__link account-nav__link--primary">
+          {translate("fan.nav.signUp")}
+        </Link>
+      </nav>
+    );
+  }
+  return (
+    <nav className="account-nav" aria-label={translate("fan.nav.account")}>
+      <Link to="/wallet" className="account-nav__link" aria-current={location.pathname === "/wallet" ? "page" : undefined}>
+        {translate("fan.nav.wallet")}
+        {account.wallet ? (
+          <>
+            {" "}
+            <span className="account-nav__balance" data-testid="header-balance">
+              <Money amount={account.wallet.balance} currency={account.wallet.currency} />
+            </span>
+          </>
+        ) : null}
+      </Link>
+      {account.isCreator && account.handle ? (
+        <>
+          <Link to={`/@${account.handle}`} className="account-nav__link">
+            {translate("fan.nav.myPage")}
+          </Link>
+          <Link to="/dashboard" className="account-nav__link">
+            {translate("fan.nav.dashboard")}
+          </Link>
+        </>
+      ) : null}
+      <Form method="post" action="/logout" className="account-nav__signout">
+        <button type="submit" className="account-nav__link account-nav__button">
+          {translate("fan.nav.signOut")}
+        </button>
+      </Form>
     </nav>
   );
 }
@@ -97,6 +170,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="wordmark__ko">소담</span> <span className="wordmark__en">Sodam</span>
             </Link>
             <LanguageSwitch />
+            <AccountNav />
           </div>
         </header>
         <main id="main" className="site-main" tabIndex={-1}>

@@ -10,6 +10,7 @@ import compression from "compression";
 import express from "express";
 import { getEnv } from "./utils/env.server";
 import { getLogger } from "./utils/logger.server";
+import { httpDuration, httpRequests, renderMetrics, routeGroup } from "./utils/metrics.server";
 
 export async function startWebServer(options: { port?: number; host?: string } = {}) {
   const env = getEnv();
@@ -31,6 +32,9 @@ export async function startWebServer(options: { port?: number; host?: string } =
     req.headers["x-sodam-client-ip"] = req.ip ?? "unknown";
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = routeGroup(req.path);
+      httpRequests.inc({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` });
+      httpDuration.observe({ method: req.method, route }, ms / 1000);
       if (req.path === "/healthz" && res.statusCode === 200) return;
       log.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
@@ -51,6 +55,15 @@ export async function startWebServer(options: { port?: number; host?: string } =
       return;
     }
     next();
+  });
+  // Prometheus: served here, beside the request metrics this process records. With METRICS_TOKEN set, for its
+  // bearer only; otherwise for loopback clients only.
+  app.get("/metrics", async (req, res) => {
+    const token = env.METRICS_TOKEN;
+    const allowed = token ? req.get("Authorization") === `Bearer ${token}` : ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.ip ?? "");
+    if (!allowed) return void res.status(403).send("Forbidden");
+    const { contentType, body } = await renderMetrics();
+    res.set("Content-Type", contentType).set("Cache-Control", "no-store").send(body);
   });
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
@@ -81,6 +94,10 @@ export async function startWebServer(options: { port?: number; host?: string } =
       server.closeIdleConnections();
     });
     await build.entry.module.closeConnections?.();
+    // This module's own connections (metrics read Postgres and the queues).
+    const [{ closeQueues }, { closeDb }] = await Promise.all([import("./jobs/queues.server"), import("./utils/db.server")]);
+    await closeQueues();
+    await closeDb();
   }
   return { url, port: actualPort, close };
 }

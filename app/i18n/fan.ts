@@ -5,7 +5,7 @@ export const fanKo = {
   "fan.nav.signIn": "로그인",
   "fan.nav.signUp": "가입하기",
   "fan.nav.wallet": "지갑",
-  "fan.nav.walletWithBalance": "지갑 {amount}",
+  "fan.nav.myPage": "내 페이지",
   "fan.nav.dashboard": "대시보드",
   "fan.nav.signOut": "로그아웃",
 
@@ -81,6 +81,7 @@ export const fanKo = {
   "tip.receipt.purposePledge": "월 후원",
   "tip.receipt.back": "{name}님 페이지로 돌아가기",
   "tip.receipt.linkNote": "이 페이지 주소를 아는 사람은 누구나 이 영수증을 볼 수 있어요.",
+  "tip.receipt.ledgerLink": "공개 장부에서 이 후원 확인하기",
 
   // Monthly pledges
   "pledge.heading": "매달 후원",
@@ -204,7 +205,7 @@ export const fanEn: Record<keyof typeof fanKo, string> = {
   "fan.nav.signIn": "Sign in",
   "fan.nav.signUp": "Sign up",
   "fan.nav.wallet": "Wallet",
-  "fan.nav.walletWithBalance": "Wallet {amount}",
+  "fan.nav.myPage": "My page",
   "fan.nav.dashboard": "Dashboard",
   "fan.nav.signOut": "Sign out",
 
@@ -276,6 +277,7 @@ export const fanEn: Record<keyof typeof fanKo, string> = {
   "tip.receipt.purposePledge": "Monthly pledge",
   "tip.receipt.back": "Back to {name}’s page",
   "tip.receipt.linkNote": "Anyone with the address of this page can see this receipt.",
+  "tip.receipt.ledgerLink": "Check this tip in the public ledger",
 
   "pledge.heading": "Monthly support",
   "pledge.lead": "The amount you choose is sent from your wallet every month. The first month is paid right away.",

@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
+import { safeImageUrl } from "~/components/fan";
 import { formatMoney } from "~/money/currency";
 import { listCreatorsForHome } from "~/models/creators.server";
 import { getDb } from "~/utils/db.server";
@@ -60,14 +61,6 @@ function homeHref(query: string, category: Category | null) {
 function preview(text: string, max: number) {
   const chars = Array.from(text.trim());
   return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
-}
-
-/** Only our own files or https images; anything else falls back to the initial. */
-function safeImageUrl(url: string | null) {
-  if (!url) return null;
-  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) return url;
-  if (url.startsWith("https://")) return url;
-  return null;
 }
 
 export default function Home() {

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   // Base64 of a 32-byte Ed25519 seed signing the transparency log's blocks (derived from SESSION_SECRET in development).
   LEDGER_SIGNING_KEY: z.string().optional(),
+  // Bearer token for /metrics; without it only loopback clients may scrape.
+  METRICS_TOKEN: z.string().min(16).optional(),
   // Comma-separated crash points, honoured outside production only (see failpoints.server.ts).
   SODAM_FAILPOINTS: z.string().default(""),
 });

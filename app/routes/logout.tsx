@@ -1,0 +1,12 @@
+// Sign out, `/logout`: POST only (a link or prefetch must never sign anyone out); a GET just goes home.
+import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { logout } from "~/utils/session.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return logout(request);
+}

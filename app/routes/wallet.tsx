@@ -1,0 +1,301 @@
+// The fan's wallet, `/wallet`: balances, a card top-up (test mode shows its test cards), the history of top-ups,
+// tips and unlocks, and monthly pledges with a cancel button each.
+import { randomUUID } from "node:crypto";
+import { data, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+
+import { Notice, TestModeNotice, useFocusOnError } from "~/components/fan";
+import { Field, FieldErrorList, FormError, SubmitButton } from "~/components/forms";
+import { DateTime, Money } from "~/components/money";
+import { CURRENCIES, CURRENCY_RULES, formatMoney } from "~/money/currency";
+import { getPaymentProvider } from "~/money/payment-provider.server";
+import { getWalletBalances, topUpWallet } from "~/money/payments.server";
+import { cancelPledge, listFanPledges } from "~/money/pledges.server";
+import { listWalletActivity } from "~/money/wallet-history.server";
+import { consumeRateLimit } from "~/risk/rate-limits.server";
+import { getDb } from "~/utils/db.server";
+import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
+import { parseAmountInput, parseForm } from "~/utils/forms.server";
+import { getLocale, isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
+import type { Locale, MessageKey } from "~/utils/i18n";
+import { requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
+import { Problem } from "~/utils/problem.server";
+import { requireUser } from "~/utils/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const [balances, activity, pledges] = await Promise.all([
+    getWalletBalances(db, user.id),
+    listWalletActivity(db, { userId: user.id, limit: 30 }),
+    listFanPledges(db, user.id),
+  ]);
+  const notice = new URL(request.url).searchParams.get("notice");
+  return {
+    balances,
+    activity,
+    pledges,
+    idempotencyKey: randomUUID(),
+    testMode: getPaymentProvider().isTestMode,
+    notice: notice === "topup" || notice === "pledgeCancelled" ? notice : null,
+  };
+}
+
+export const meta: MetaFunction = ({ matches }) => {
+  const rootData = matches.find((match) => match.id === "root")?.data as { locale?: unknown } | undefined;
+  const locale: Locale = isLocale(rootData?.locale) ? rootData.locale : "ko";
+  return [{ title: t(locale, "wallet.title") }];
+};
+
+const TopUpForm = z.object({
+  intent: z.literal("topup"),
+  amount: z.string().trim().min(1, "fan.error.amountChoose").max(20, "fan.error.amountInvalid"),
+  currency: z.enum(CURRENCIES, "fan.error.currency"),
+  card: z.string().trim().min(1, "fan.error.cardRequired").max(64, "fan.error.tooLong"),
+  idempotencyKey: z.uuid("fan.error.invalidRequest"),
+});
+const CancelForm = z.object({ intent: z.literal("cancelPledge"), pledgeId: z.coerce.number().int().positive("fan.error.invalidRequest") });
+const ActionForm = z.discriminatedUnion("intent", [TopUpForm, CancelForm], { error: "fan.error.invalidRequest" });
+
+type ActionData = FormFailure & { intent: "topup" | "cancelPledge"; values: Record<string, string>; idempotencyKey: string };
+
+function failure(intent: ActionData["intent"], failed: FormFailure, values: Record<string, string>) {
+  // A declined card keeps its key's answer at the provider, so the next try is a new request.
+  return data<ActionData>({ ...failed, intent, values, idempotencyKey: randomUUID() }, { status: failed.status });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const locale = getLocale(request);
+  const form = await parseForm(request, ActionForm);
+  if (!form.ok) {
+    const intent = form.values.intent === "cancelPledge" ? "cancelPledge" : "topup";
+    return failure(intent, invalidForm(locale, form.errors), form.values);
+  }
+  const input = form.data;
+  const db = getDb();
+
+  if (input.intent === "cancelPledge") {
+    try {
+      await cancelPledge(db, { fanId: user.id, pledgeId: input.pledgeId });
+      return redirect("/wallet?notice=pledgeCancelled");
+    } catch (error) {
+      if (error instanceof Problem && error.status < 500) return failure("cancelPledge", describeProblem(locale, error), {});
+      throw error;
+    }
+  }
+
+  // The card number is not echoed back into the page.
+  const values = { amount: input.amount, currency: input.currency };
+  const amount = parseAmountInput(input.amount, CURRENCY_RULES[input.currency].exponent);
+  if (amount === null) return failure("topup", invalidForm(locale, { amount: ["fan.error.amountInvalid"] }), values);
+  const context = { currency: input.currency } as const;
+  try {
+    await consumeRateLimit("topup", user.id);
+    const provider = getPaymentProvider();
+    const answer = await withIdempotency(
+      db,
+      { userId: user.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", "/wallet#topup", { amount, currency: input.currency, card: input.card }) },
+      async (trx) => {
+        const outcome = await topUpWallet(trx, provider, {
+          userId: user.id,
+          amount,
+          currency: input.currency,
+          card: input.card,
+          providerKey: `topup:${user.id}:${input.idempotencyKey}`,
+        });
+        if (!outcome.ok) return { status: outcome.problem.status, body: outcome.problem.toJSON() };
+        return { status: 201, body: { paymentId: outcome.payment.id } };
+      },
+    );
+    if (answer.status !== 201) return failure("topup", describeProblem(locale, problemFromAnswer(answer), context), values);
+    return redirect("/wallet?notice=topup");
+  } catch (error) {
+    if (error instanceof Problem && error.status < 500) return failure("topup", describeProblem(locale, error, context), values);
+    throw error;
+  }
+}
+
+const TIP_STATUS: Record<string, MessageKey | null> = { pending: null, settled: null, refunded: "wallet.activity.refunded" };
+
+export default function Wallet() {
+  const page = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const topupFailure = actionData?.intent === "topup" ? actionData : null;
+  const cancelFailure = actionData?.intent === "cancelPledge" ? actionData : null;
+  const topupFormRef = useFocusOnError(topupFailure);
+  const idempotencyKey = actionData?.idempotencyKey ?? page.idempotencyKey;
+  const currency = topupFailure?.values.currency === "USD" ? "USD" : "KRW";
+  const amountErrors = topupFailure?.fieldErrors.amount;
+
+  return (
+    <div className="container wallet-page">
+      <h1 className="page-title">{t("wallet.heading")}</h1>
+      {page.notice ? <Notice>{t(page.notice === "topup" ? "wallet.noticeTopup" : "wallet.noticePledgeCancelled")}</Notice> : null}
+
+      <div className="wallet-grid">
+        <section className="panel wallet-balance" aria-labelledby="balance-heading">
+          <h2 id="balance-heading" className="panel__heading">
+            {t("wallet.balanceHeading")}
+          </h2>
+          {page.balances.length === 0 ? (
+            <p className="panel__empty">{t("wallet.noBalance")}</p>
+          ) : (
+            <ul className="balance-list">
+              {page.balances.map((balance) => (
+                <li key={balance.currency} className="balance-list__item" data-testid={`balance-${balance.currency}`}>
+                  <Money amount={balance.balance} currency={balance.currency} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section className="panel wallet-topup" aria-labelledby="topup-heading">
+          <h2 id="topup-heading" className="panel__heading">
+            {t("wallet.topupHeading")}
+          </h2>
+          <Form method="post" className="topup-form" ref={topupFormRef}>
+            <FormError message={topupFailure?.formError} />
+            <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+            <div className="topup-form__row">
+              <div className="field topup-form__currency">
+                <label htmlFor="topup-currency">{t("wallet.currency")}</label>
+                <select id="topup-currency" name="currency" defaultValue={currency}>
+                  {CURRENCIES.map((c) => (
+                    <option key={c} value={c}>
+                      {t(`wallet.currency${c}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+                <FieldErrorList id="topup-currency-error" messages={topupFailure?.fieldErrors.currency} />
+              </div>
+              <Field
+                id="topup-amount"
+                label={t("wallet.amount")}
+                name="amount"
+                inputMode="decimal"
+                autoComplete="off"
+                maxLength={20}
+                defaultValue={topupFailure?.values.amount ?? "10000"}
+                hint={t("wallet.amountHint")}
+                errors={amountErrors ? { amount: amountErrors } : undefined}
+              />
+            </div>
+            {page.testMode ? <TestModeNotice /> : null}
+            <Field
+              id="topup-card"
+              label={t("wallet.card")}
+              name="card"
+              inputMode="numeric"
+              autoComplete="cc-number"
+              maxLength={64}
+              placeholder="4242 4242 4242 4242"
+              errors={topupFailure?.fieldErrors}
+            />
+            <SubmitButton name="intent" value="topup" pendingLabel={t("wallet.topupSubmitting")} className="button button--primary button--wide">
+              {t("wallet.topupSubmit")}
+            </SubmitButton>
+          </Form>
+        </section>
+
+        <section className="panel wallet-pledges" id="pledges" aria-labelledby="pledges-heading">
+          <h2 id="pledges-heading" className="panel__heading">
+            {t("wallet.pledgesHeading")}
+          </h2>
+          <FormError message={cancelFailure?.formError} />
+          {page.pledges.length === 0 ? (
+            <p className="panel__empty">{t("wallet.pledgesEmpty")}</p>
+          ) : (
+            <ul className="pledge-list">
+              {page.pledges.map((pledge) => (
+                <li key={pledge.id} className={pledge.status === "active" ? "pledge-item" : "pledge-item is-cancelled"}>
+                  <div className="pledge-item__text">
+                    <p className="pledge-item__line">
+                      <Link to={`/@${pledge.creatorHandle}`}>{pledge.creatorName}</Link>
+                      <span className="pledge-item__amount">
+                        {t("pledge.perMonth", { amount: formatMoney(pledge.amount, pledge.currency, toIntlLocale(locale)) })}
+                      </span>
+                    </p>
+                    {pledge.lastCharge ? (
+                      <p className={pledge.lastCharge.status === "paid" ? "pledge-item__charge" : "pledge-item__charge is-short"}>
+                        {t(pledge.lastCharge.status === "paid" ? "wallet.pledgeLastPaid" : "wallet.pledgeLastShort", { month: pledge.lastCharge.month })}
+                      </p>
+                    ) : null}
+                  </div>
+                  {pledge.status === "active" ? (
+                    <Form method="post" className="pledge-item__cancel">
+                      <input type="hidden" name="pledgeId" value={pledge.id} />
+                      <SubmitButton
+                        name="intent"
+                        value="cancelPledge"
+                        pendingLabel={t("wallet.pledgeCancelling")}
+                        className="button button--ghost button--small"
+                      >
+                        <span aria-hidden="true">{t("wallet.pledgeCancel")}</span>
+                        <span className="visually-hidden">{t("wallet.pledgeCancelLabel", { name: pledge.creatorName })}</span>
+                      </SubmitButton>
+                    </Form>
+                  ) : (
+                    <span className="status status--cancelled">{t("wallet.pledgeCancelled")}</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section className="panel wallet-activity" aria-labelledby="activity-heading">
+          <h2 id="activity-heading" className="panel__heading">
+            {t("wallet.activityHeading")}
+          </h2>
+          {page.activity.length === 0 ? (
+            <p className="panel__empty">{t("wallet.activityEmpty")}</p>
+          ) : (
+            <ul className="activity-list">
+              {page.activity.map((item) => (
+                <li key={`${item.kind}-${item.id}`} className="activity">
+                  {item.kind === "topup" ? (
+                    <>
+                      <span className="activity__what">{t(item.status === "failed" ? "wallet.activity.topupFailed" : "wallet.activity.topup")}</span>
+                      <span className={item.status === "failed" ? "activity__amount is-failed" : "activity__amount is-credit"}>
+                        {item.status === "failed" ? null : "+"}
+                        <Money amount={item.amount} currency={item.currency} />
+                      </span>
+                    </>
+                  ) : (
+                    <>
+                      <span className="activity__what">
+                        {item.purpose === "unlock" && item.post ? (
+                          <Link to={`/@${item.creator.handle}/p/${encodeURIComponent(item.post.slug)}`}>
+                            {t("wallet.activity.unlock", { title: item.post.title })}
+                          </Link>
+                        ) : (
+                          <Link to={`/tips/${item.id}`}>
+                            {t(item.purpose === "pledge" ? "wallet.activity.pledge" : "wallet.activity.tip", { name: item.creator.displayName })}
+                          </Link>
+                        )}
+                        {item.source === "card" ? <span className="activity__note"> · {t("wallet.activity.viaCard")}</span> : null}
+                        {TIP_STATUS[item.status] ? <span className="activity__note"> · {t(TIP_STATUS[item.status]!)}</span> : null}
+                      </span>
+                      <span className="activity__amount">
+                        −<Money amount={item.amount} currency={item.currency} />
+                      </span>
+                    </>
+                  )}
+                  <span className="activity__time">
+                    <DateTime iso={item.at} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
