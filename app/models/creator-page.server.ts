@@ -5,7 +5,7 @@ import { recentSupporters, topSupporters } from "../money/dashboard.server";
 import { getWalletBalances } from "../money/payments.server";
 import { listFanPledges } from "../money/pledges.server";
 import { getCreatorByHandle, getGoalProgress, type Creator } from "./creators.server";
-import { listCreatorPosts } from "./posts.server";
+import { listCreatorPosts, toPublicPost } from "./posts.server";
 
 /** The creator a `/@handle` address names; null (a 404) for a segment without the "@" or an unknown handle. */
 export async function findCreatorByPageParam(db: DB, param: string | undefined): Promise<Creator | null> {
@@ -43,15 +43,7 @@ export async function getCreatorPage(db: DB, args: { creator: Creator; viewerId:
       createdAt: tip.createdAt,
     })),
     top,
-    posts: posts.map((post) => ({
-      slug: post.slug,
-      kind: post.kind,
-      title: post.title,
-      preview: post.preview,
-      price: post.price,
-      currency: post.currency,
-      publishedAt: post.publishedAt,
-    })),
+    posts: posts.map(toPublicPost),
     viewer,
   };
 }

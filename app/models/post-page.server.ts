@@ -4,7 +4,7 @@ import type { DB } from "../../db/client";
 import { getWalletBalances } from "../money/payments.server";
 import { findCreatorByPageParam } from "./creator-page.server";
 import type { Creator } from "./creators.server";
-import { getPost, readPostBody, type Post } from "./posts.server";
+import { getPost, readPostBody, toPublicPost, type Post } from "./posts.server";
 
 /** The creator and post a `/@handle/p/:slug` address names, or null (a 404). */
 export async function findPostPage(db: DB, handleParam: string | undefined, slug: string | undefined) {
@@ -22,15 +22,7 @@ export async function getPostPage(db: DB, args: { creator: Creator; post: Post; 
   ]);
   return {
     creator: { handle: creator.handle, displayName: creator.displayName },
-    post: {
-      slug: post.slug,
-      kind: post.kind,
-      title: post.title,
-      preview: post.preview,
-      price: post.price,
-      currency: post.currency,
-      publishedAt: post.publishedAt,
-    },
+    post: toPublicPost(post),
     body,
     viewer:
       viewerId === null

@@ -44,6 +44,19 @@ function toPost(row: {
   };
 }
 
+/** What anyone may see of a post (no internal ids, no body). */
+export function toPublicPost(post: Post) {
+  return {
+    slug: post.slug,
+    kind: post.kind,
+    title: post.title,
+    preview: post.preview,
+    price: post.price,
+    currency: post.currency,
+    publishedAt: post.publishedAt,
+  };
+}
+
 export async function listCreatorPosts(db: DB, creatorId: number): Promise<Post[]> {
   const rows = await db.selectFrom("posts").select(POST_COLUMNS).where("creator_id", "=", creatorId).orderBy("published_at", "desc").execute();
   return rows.map(toPost);

@@ -42,6 +42,17 @@ describe("/healthz", () => {
     expect(body.services.postgres.status).toBe("up");
   });
 
+  it("serves Prometheus metrics to loopback clients: requests, tips, payouts, queues, settlement lag", async () => {
+    await fetch(`${web.url}/api/v1/creators/nobody`);
+    const response = await fetch(`${web.url}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/sodam_http_requests_total\{method="GET",route="\/api\/v1\/creators",status="4xx"\} [1-9]/);
+    expect(text).toContain("sodam_http_request_duration_seconds_bucket");
+    expect(text).toContain("sodam_settlement_lag_seconds");
+    expect(text).toMatch(/sodam_queue_jobs\{queue="settlement",state="waiting"\} \d+/);
+  });
+
   it("serves the home page and a 404 page", async () => {
     const home = await fetch(`${web.url}/`);
     expect(home.status).toBe(200);
