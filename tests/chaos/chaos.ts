@@ -28,6 +28,9 @@ export interface ChaosReport {
   redisFlushes: number;
   connectionCuts: number;
   requests: number;
+  /** 503s: the database was cut away for a moment; the client retried. */
+  unavailable: number;
+  /** 500s and other 5xx: never expected. */
   serverErrors: number;
   tipsAccepted: number;
   tipsFound: number;
@@ -72,6 +75,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     redisFlushes: 0,
     connectionCuts: 0,
     requests: 0,
+    unavailable: 0,
     serverErrors: 0,
     tipsAccepted: 0,
     tipsFound: 0,
@@ -99,7 +103,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         try {
           const answer = await api.request(method, path, opts);
           if (answer.status >= 500) {
-            report.serverErrors++;
+            if (answer.status === 503) report.unavailable++;
+            else report.serverErrors++;
             if (answer.status !== 503 || attempt > 20) return answer;
             await sleep(200);
             continue;
