@@ -22,6 +22,7 @@ export async function handleApi(request: Request, run: () => Promise<Response>):
   try {
     return await run();
   } catch (error) {
+    await drainBody(request);
     if (error instanceof Response) return error;
     if (error instanceof Problem) return problemResponse(error);
     if (isDatabaseUnavailable(error)) {
@@ -34,6 +35,16 @@ export async function handleApi(request: Request, run: () => Promise<Response>):
     getLogger().error({ err: error, method: request.method, url: request.url }, "unexpected API error");
     return problemResponse(new Problem(500, "internal_error", "Something went wrong on our side. Nothing was charged twice; please try again."));
   }
+}
+
+/**
+ * A request refused before its body was read (a missing header, no token) must still have its body consumed:
+ * otherwise the connection cannot be reused and the client's next request on it is reset.
+ */
+async function drainBody(request: Request) {
+  if (request.bodyUsed || !request.body) return;
+  if (Number(request.headers.get("Content-Length") ?? 0) > 1024 * 1024) return;
+  await request.arrayBuffer().catch(() => undefined);
 }
 
 function isDatabaseUnavailable(error: unknown) {
