@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { failpoint } from "../utils/failpoints.server";
 import { Problem } from "../utils/problem.server";
+import { seoulDate, seoulMonth, seoulWallClock } from "../utils/seoul-time";
 import { formatMoney, type Currency } from "./currency";
 import { isPayoutAccountReady } from "./connect.server";
 import { ensureCreatorAccounts, inTransaction, postTransaction, systemAccountId, type Tx } from "./ledger.server";
@@ -31,8 +32,8 @@ export interface Payout {
 
 /** ISO week (2026-W48) or month (2026-11) of a date, in Korea's time zone where creators live. */
 export function payoutPeriod(schedule: "weekly" | "monthly", at: Date): string {
-  const kst = new Date(at.getTime() + 9 * 3600_000);
-  if (schedule === "monthly") return `${kst.getUTCFullYear()}-${String(kst.getUTCMonth() + 1).padStart(2, "0")}`;
+  if (schedule === "monthly") return seoulMonth(at);
+  const kst = seoulWallClock(at);
   // The ISO week belongs to the year of its Thursday.
   const thursday = new Date(Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth(), kst.getUTCDate()));
   thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
@@ -42,8 +43,7 @@ export function payoutPeriod(schedule: "weekly" | "monthly", at: Date): string {
 }
 
 export function requestPeriod(at: Date) {
-  const kst = new Date(at.getTime() + 9 * 3600_000);
-  return `request-${kst.toISOString().slice(0, 10)}`;
+  return `request-${seoulDate(at)}`;
 }
 
 type ReserveOutcome =

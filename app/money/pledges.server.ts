@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { getCreatorById, type Creator } from "../models/creators.server";
 import { Problem } from "../utils/problem.server";
+import { seoulMonth } from "../utils/seoul-time";
 import type { Currency } from "./currency";
 import { createWalletTip, validateTip } from "./tips.server";
 
@@ -22,7 +23,7 @@ export interface Pledge {
 
 /** The month a date falls in, in Korea's time zone. */
 export function pledgeMonth(at: Date) {
-  return new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 7);
+  return seoulMonth(at);
 }
 
 export async function createPledge(db: DB, args: { fan: { id: number; displayName: string }; creator: Creator; amount: number; now?: Date }) {

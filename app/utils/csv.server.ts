@@ -1,7 +1,9 @@
 // A CSV file as a download named sodam-<name>-<date in Korea>.csv. The byte order mark makes Excel read it as
 // UTF-8, so Korean names and messages show.
+import { seoulDate } from "./seoul-time";
+
 export function csvDownload(csv: string, name: string, now = new Date()) {
-  const date = new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+  const date = seoulDate(now);
   return new Response(`\uFEFF${csv}`, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
