@@ -2,18 +2,9 @@
 // "verify in your browser"). Hashes follow RFC 6962: leaf = SHA-256(0x00 ‖ data), node = SHA-256(0x01 ‖ l ‖ r),
 // the tree split at the largest power of two below its size. Everything is hex strings on the wire.
 
-export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;
+import { canonicalJson } from "../utils/canonical-json";
 
-/** JSON with object keys sorted and no whitespace: one byte string per value, reproducible anywhere. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  if (typeof value === "number" && !Number.isSafeInteger(value)) throw new Error(`canonical form holds integers only, got ${value}`);
-  return JSON.stringify(value);
-}
+export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;
 
 /** What the public sees of one ledger transaction: no names, no internal ids. */
 export interface PublicTransaction {
@@ -57,7 +48,7 @@ function concat(...parts: Uint8Array[]) {
 }
 
 export async function leafHash(sha256: Sha256, tx: PublicTransaction): Promise<string> {
-  return toHex(await sha256(concat(new Uint8Array([0]), encoder.encode(canonicalJson(tx)))));
+  return toHex(await sha256(concat(new Uint8Array([0]), encoder.encode(canonicalJson(tx, { integersOnly: true })))));
 }
 
 async function nodeHash(sha256: Sha256, left: string, right: string) {
@@ -106,5 +97,5 @@ export async function rootFromPath(sha256: Sha256, leaf: string, index: number, 
 }
 
 export async function blockHash(sha256: Sha256, header: BlockHeader): Promise<string> {
-  return toHex(await sha256(encoder.encode(canonicalJson(header))));
+  return toHex(await sha256(encoder.encode(canonicalJson(header, { integersOnly: true }))));
 }

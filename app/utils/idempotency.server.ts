@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import type { DB } from "../../db/client";
 import type { Database } from "../../db/types";
+import { canonicalJson } from "./canonical-json";
 import { Problem } from "./problem.server";
 
 export interface StoredAnswer {
@@ -14,17 +15,6 @@ export interface StoredAnswer {
 
 export function requestFingerprint(method: string, path: string, body: unknown) {
   return createHash("sha256").update(`${method} ${path}\n${canonicalJson(body)}`).digest("hex");
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 export function parseIdempotencyKey(request: Request, required: boolean): string | null {
