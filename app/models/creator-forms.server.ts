@@ -10,6 +10,7 @@ import { parseAmountInput } from "../utils/forms.server";
 import { t, toIntlLocale, type Locale, type MessageKey } from "../utils/i18n";
 import { Problem } from "../utils/problem.server";
 import { CATEGORIES, normalizeHandle } from "./creators.server";
+import { hasControlCharacters } from "../utils/text";
 
 export const PAYOUT_SCHEDULES = ["weekly", "monthly"] as const;
 export const POST_KINDS = ["article", "webtoon", "episode"] as const;
@@ -37,8 +38,6 @@ export function listShippedAvatars(): Promise<string[]> {
   return shippedAvatars;
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 /** Trimmed text of at most `max` characters (at least `min`), without control characters other than newlines. */
 function text(locale: Locale, max: number, min = 0) {
   return z
@@ -46,7 +45,7 @@ function text(locale: Locale, max: number, min = 0) {
     .trim()
     .refine((s) => s.length >= min, t(locale, "creator.error.required"))
     .refine((s) => Array.from(s).length <= max, t(locale, "creator.error.tooLong", { max }))
-    .refine((s) => !CONTROL_CHARACTERS.test(s), t(locale, "creator.error.controlCharacters"));
+    .refine((s) => !hasControlCharacters(s), t(locale, "creator.error.controlCharacters"));
 }
 
 function choice<const T extends readonly [string, ...string[]]>(locale: Locale, options: T) {

@@ -29,6 +29,7 @@ import { requestFingerprint, withIdempotency } from "~/utils/idempotency.server"
 import { PermanentProviderError } from "~/money/provider.server";
 import { Problem } from "~/utils/problem.server";
 import { getSessionUser, requireUser } from "~/utils/session.server";
+import { hasControlCharacters } from "~/utils/text";
 
 const notFound = () => new Response("Not Found", { status: 404 });
 
@@ -60,7 +61,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page, matches }) => {
   ];
 };
 
-const noControlChars = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
+const noControlChars = (s: string) => !hasControlCharacters(s);
 const optionalText = (max: number, tooLong: MessageKey = "fan.error.tooLong") =>
   z.string().max(max, tooLong).refine(noControlChars, "fan.error.controlChars").optional();
 

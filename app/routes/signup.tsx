@@ -14,6 +14,7 @@ import { getLocale, isLocale, t, useT } from "~/utils/i18n";
 import type { Locale } from "~/utils/i18n";
 import { Problem } from "~/utils/problem.server";
 import { createUserSession, getSessionUser, safeRedirect } from "~/utils/session.server";
+import { hasControlCharacters } from "~/utils/text";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/");
@@ -27,7 +28,7 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: t(locale, "auth.signUpTitle") }];
 };
 
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+const noControlChars = (s: string) => !hasControlCharacters(s, { singleLine: true });
 
 const SignUpForm = z.object({
   email: z.string().trim().max(254, "fan.error.tooLong").pipe(z.email("fan.error.email")),

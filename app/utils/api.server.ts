@@ -6,6 +6,7 @@ import { isUnreachable } from "./connectivity.server";
 import { getDb } from "./db.server";
 import { getLogger } from "./logger.server";
 import { Problem, problemResponse } from "./problem.server";
+import { hasControlCharacters } from "./text";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -122,5 +123,5 @@ export function cleanText(max: number, min = 0) {
     .string({ error: "must be a string" })
     .max(max, `must be at most ${max} characters`)
     .refine((s) => s.trim().length >= min, min > 0 ? `must not be empty` : "invalid")
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters");
+    .refine((s) => !hasControlCharacters(s), "must not contain control characters");
 }
