@@ -1,4 +1,5 @@
-// Node streaming document renderer (the Remix v2 template) plus the security headers every page carries.
+// Node streaming document renderer (the Remix v2 template) plus the security headers every page carries
+// (app/utils/security-headers.server.ts), with a fresh CSP nonce for each document.
 // Bots and SPA mode get the whole document at once (onAllReady); browsers get the shell as soon as it is ready.
 
 import { PassThrough } from "node:stream";
@@ -9,24 +10,14 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { NonceContext } from "~/utils/nonce";
+import { createNonce, setSecurityHeaders, type FrameableHandle } from "~/utils/security-headers.server";
+
 const ABORT_DELAY = 5_000;
 
 // Single fetch: pending loader promises are rejected after this long; React is aborted a second later so the
 // rejections can still stream to the browser.
 export const streamTimeout = ABORT_DELAY;
-
-/**
- * Defaults for page responses. A route that must be framed (the tip widget embed, the OBS overlay) sets its own
- * `Content-Security-Policy` through its `headers` export; then we leave framing to it and add no X-Frame-Options.
- */
-function setSecurityHeaders(headers: Headers) {
-  if (!headers.has("Content-Security-Policy")) {
-    headers.set("Content-Security-Policy", "frame-ancestors 'none'");
-    if (!headers.has("X-Frame-Options")) headers.set("X-Frame-Options", "DENY");
-  }
-  if (!headers.has("X-Content-Type-Options")) headers.set("X-Content-Type-Options", "nosniff");
-  if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-}
 
 export default function handleRequest(
   request: Request,
@@ -34,6 +25,11 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  const nonce = createNonce();
+  // The widget and overlay routes may be framed by any site; every other page refuses framing.
+  const frameable = remixContext.staticHandlerContext.matches.some(
+    (match) => (remixContext.routeModules[match.route.id]?.handle as FrameableHandle | undefined)?.frameable === true,
+  );
   const userAgent = request.headers.get("user-agent");
   const waitForAll = (userAgent !== null && isbot(userAgent)) || remixContext.isSpaMode;
 
@@ -46,7 +42,7 @@ export default function handleRequest(
       const stream = createReadableStreamFromReadable(body);
 
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-      setSecurityHeaders(responseHeaders);
+      setSecurityHeaders(responseHeaders, { nonce, frameable });
 
       resolve(
         new Response(stream, {
@@ -58,25 +54,30 @@ export default function handleRequest(
       pipe(body);
     };
 
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
-      onAllReady() {
-        if (waitForAll) finish();
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceContext.Provider>,
+      {
+        onAllReady() {
+          if (waitForAll) finish();
+        },
+        onShellReady() {
+          if (!waitForAll) finish();
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          // Errors while rendering the shell reject and are logged by handleDocumentRequest; only log those that
+          // happen while streaming after it.
+          if (shellRendered) {
+            console.error(error);
+          }
+        },
       },
-      onShellReady() {
-        if (!waitForAll) finish();
-      },
-      onShellError(error: unknown) {
-        reject(error);
-      },
-      onError(error: unknown) {
-        responseStatusCode = 500;
-        // Errors while rendering the shell reject and are logged by handleDocumentRequest; only log those that
-        // happen while streaming after it.
-        if (shellRendered) {
-          console.error(error);
-        }
-      },
-    });
+    );
 
     setTimeout(abort, ABORT_DELAY + 1_000);
   });
@@ -87,12 +88,17 @@ export default function handleRequest(
  * (module instances of the build), which only code inside the bundle can close.
  */
 export async function closeConnections() {
-  const [{ closeQueues }, { closeDb }, { closeRedis }] = await Promise.all([
+  const [{ closeQueues }, { closeDb }, { closeRedis }, { closePubSub }] = await Promise.all([
     import("~/jobs/queues.server"),
     import("~/utils/db.server"),
     import("~/utils/redis.server"),
+    import("~/utils/pubsub.server"),
   ]);
   await closeQueues();
+  await closePubSub();
   await closeRedis();
   await closeDb();
 }
+
+/** Called by the web process when shutdown begins: live streams (overlays) end so browsers reconnect elsewhere. */
+export { endLiveStreams } from "~/models/overlay-stream.server";

@@ -13,6 +13,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -24,6 +25,7 @@ import { getWalletBalances } from "~/money/payments.server";
 import { getDb } from "~/utils/db.server";
 import { getSessionUser } from "~/utils/session.server";
 import { getLocale, isLocale, LOCALES, localeCookieFor, t, useLocale, useT } from "~/utils/i18n";
+import { useNonce } from "~/utils/nonce";
 import type { Locale } from "~/utils/i18n";
 
 export const links: LinksFunction = () => [
@@ -148,8 +150,32 @@ function AccountNav() {
   );
 }
 
+/** Pages shown inside other sites (the tip and goal widgets) get the document without the site's header and footer. */
+export interface BareHandle {
+  bare?: boolean;
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();
+  const nonce = useNonce();
+  const bare = useMatches().some((match) => (match.handle as BareHandle | undefined)?.bare === true);
+  if (bare) {
+    return (
+      <html lang={locale}>
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <Meta />
+          <Links />
+        </head>
+        <body className="bare">
+          <main id="main">{children}</main>
+          <Scripts nonce={nonce} />
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang={locale}>
       <head>
@@ -181,8 +207,8 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>{t(locale, "footer.line")}</p>
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

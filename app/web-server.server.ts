@@ -17,7 +17,7 @@ export async function startWebServer(options: { port?: number; host?: string } =
   const log = getLogger();
   const buildPath = path.resolve("build/server/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & {
-    entry: { module: { closeConnections?: () => Promise<void> } };
+    entry: { module: { closeConnections?: () => Promise<void>; endLiveStreams?: () => void } };
   };
 
   const app = express();
@@ -81,7 +81,9 @@ export async function startWebServer(options: { port?: number; host?: string } =
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
 
   async function close() {
-    // Stop accepting, let in-flight requests finish (up to 10 s), then close pools.
+    // Stop accepting, end live streams (they never finish by themselves), let in-flight requests finish (up to
+    // 10 s), then close pools.
+    build.entry.module.endLiveStreams?.();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         server.closeAllConnections();

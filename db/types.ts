@@ -178,6 +178,15 @@ export interface OutboxTable {
   published_at: Date | null;
 }
 
+export interface CreatorOverlaysTable {
+  creator_id: number;
+  secret: string;
+  min_amount: Generated<number>;
+  blocked_words: Generated<string[]>;
+  rotated_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface TestmodeChargesTable {
   id: string;
   idempotency_key: string;
@@ -339,6 +348,7 @@ export interface Database {
   payouts: PayoutsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
+  creator_overlays: CreatorOverlaysTable;
   testmode_charges: TestmodeChargesTable;
   testmode_refunds: TestmodeRefundsTable;
   testmode_transfers: TestmodeTransfersTable;

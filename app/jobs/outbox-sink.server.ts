@@ -1,11 +1,8 @@
 // Where outbox events go once committed: live alerts on Redis pub/sub, and a settlement kick.
 import type { OutboxEvent, OutboxSink } from "../money/outbox.server";
-import { getRedis, redisKey } from "../utils/redis.server";
+import { alertChannel } from "../models/overlays.server";
+import { getRedis } from "../utils/redis.server";
 import { kickSettlement } from "./queues.server";
-
-export function alertChannel(creatorId: number) {
-  return redisKey("alerts", creatorId);
-}
 
 export const redisOutboxSink: OutboxSink = {
   async publish(event: OutboxEvent & { id: number }) {
