@@ -10,6 +10,7 @@ import { parseAmountInput } from "../utils/forms.server";
 import { t, toIntlLocale, type Locale, type MessageKey } from "../utils/i18n";
 import { Problem } from "../utils/problem.server";
 import { CATEGORIES, normalizeHandle } from "./creators.server";
+import { parseBlockedWords } from "./overlays.server";
 import { hasControlCharacters } from "../utils/text";
 
 export const PAYOUT_SCHEDULES = ["weekly", "monthly"] as const;
@@ -163,6 +164,19 @@ export function goalForm(locale: Locale, currency: Currency) {
       const amount = checkAmount(locale, currency, goalAmount, creatorLimits(currency).goal);
       if (!amount.ok) ctx.issues.push({ code: "custom", input: goalAmount, path: ["goalAmount"], message: amount.message });
       return { goalTitle: goalTitle || null, goalAmount: amount.ok ? amount.amount : null };
+    });
+}
+
+/** Widgets page, alert settings: the smallest tip that shows an alert (empty = all) and the blocked words. */
+export function overlayPreferencesForm(locale: Locale, currency: Currency) {
+  return z
+    .object({ minAmount: z.string().max(30).default(""), blockedWords: z.string().max(5000).default("") })
+    .transform(({ minAmount, blockedWords }, ctx) => {
+      const amount = minAmount.trim() ? checkAmount(locale, currency, minAmount, { min: 0, max: CURRENCY_RULES[currency].tipMax }) : ({ ok: true, amount: 0 } as const);
+      if (!amount.ok) ctx.issues.push({ code: "custom", input: minAmount, path: ["minAmount"], message: amount.message });
+      const words = parseBlockedWords(blockedWords);
+      if ("error" in words) ctx.issues.push({ code: "custom", input: blockedWords, path: ["blockedWords"], message: t(locale, `share.overlay.error.${words.error}`) });
+      return { minAmount: amount.ok ? amount.amount : 0, blockedWords: "words" in words ? words.words : [] };
     });
 }
 

@@ -7,29 +7,24 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 
-import { AmountPicker, Avatar, Notice, TestModeNotice, useFocusOnError } from "~/components/fan";
-import { Field, FormError, SubmitButton, TextAreaField } from "~/components/forms";
+import { AmountPicker, Avatar, Notice, useFocusOnError } from "~/components/fan";
+import { FormError, SubmitButton } from "~/components/forms";
+import { GoalProgress } from "~/components/goal";
 import { DateTime, Money } from "~/components/money";
+import { TipFormBody } from "~/components/tip-form";
 import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { findCreatorByPageParam, getCreatorPage } from "~/models/creator-page.server";
-import type { Creator } from "~/models/creators.server";
+import { AmountFields, chosenAmount, refusedTipForm, submitTipForm, TipForm } from "~/models/tip-form.server";
 import { CURRENCY_RULES, formatMoney } from "~/money/currency";
 import { getPaymentProvider } from "~/money/payment-provider.server";
-import { tipByCard } from "~/money/payments.server";
 import { createPledge } from "~/money/pledges.server";
-import { findTipIdByPayment } from "~/money/receipts.server";
-import { createWalletTip } from "~/money/tips.server";
-import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
 import { getDb } from "~/utils/db.server";
-import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
-import { parseAmountInput, parseForm } from "~/utils/forms.server";
+import { describeProblem, invalidForm, type FormFailure } from "~/utils/form-problems.server";
+import { parseForm } from "~/utils/forms.server";
 import { getLocale, isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
 import type { Locale, MessageKey } from "~/utils/i18n";
-import { requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
-import { PermanentProviderError } from "~/money/provider.server";
 import { Problem } from "~/utils/problem.server";
 import { getSessionUser, requireUser } from "~/utils/session.server";
-import { hasControlCharacters } from "~/utils/text";
 
 const notFound = () => new Response("Not Found", { status: 404 });
 
@@ -61,47 +56,14 @@ export const meta: MetaFunction<typeof loader> = ({ data: page, matches }) => {
   ];
 };
 
-const noControlChars = (s: string) => !hasControlCharacters(s);
-const optionalText = (max: number, tooLong: MessageKey = "fan.error.tooLong") =>
-  z.string().max(max, tooLong).refine(noControlChars, "fan.error.controlChars").optional();
-
-const AmountFields = {
-  amount: z.string().max(20).optional(),
-  customAmount: z.string().max(20, "fan.error.amountInvalid").optional(),
-};
-
-const TipForm = z.object({
-  intent: z.literal("tip"),
-  ...AmountFields,
-  // The domain checks 200 characters (counted as people count them); this only stops absurd bodies.
-  message: optionalText(2000, "fan.problem.messageTooLong"),
-  anonymous: z.literal("on").optional(),
-  method: z.enum(["wallet", "card"]).default("card"),
-  card: optionalText(64),
-  supporterName: optionalText(40),
-  idempotencyKey: z.uuid("fan.error.invalidRequest"),
-});
-
 const PledgeForm = z.object({ intent: z.literal("pledge"), ...AmountFields });
 
 const ActionForm = z.discriminatedUnion("intent", [TipForm, PledgeForm], { error: "fan.error.invalidRequest" });
 
-/** The typed amount when there is one, else the picked preset; minor units, or an error key. */
-function chosenAmount(creator: Creator, fields: { amount?: string; customAmount?: string }): number | MessageKey {
-  const { exponent } = CURRENCY_RULES[creator.currency];
-  const custom = fields.customAmount?.trim();
-  if (custom) return parseAmountInput(custom, exponent) ?? "fan.error.amountInvalid";
-  if (fields.amount) return parseAmountInput(fields.amount, 0) ?? "fan.error.amountInvalid";
-  return "fan.error.amountChoose";
-}
-
 type ActionData = FormFailure & { intent: "tip" | "pledge"; values: Record<string, string>; idempotencyKey: string };
 
 function failure(intent: "tip" | "pledge", failed: FormFailure, values: Record<string, string>) {
-  // A card number is never echoed back into the page.
-  const { card: _card, ...kept } = values;
-  // After a refused or declined attempt the next one is a new request (the provider keeps a declined key's answer).
-  return data<ActionData>({ ...failed, intent, values: kept, idempotencyKey: randomUUID() }, { status: failed.status });
+  return data<ActionData>({ ...refusedTipForm(failed, values), intent }, { status: failed.status });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -132,58 +94,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
 
-  const tipInput = { amount, currency: creator.currency, message: input.message ?? null, anonymous: input.anonymous === "on" };
-  const source = input.method === "wallet" ? "wallet" : "card";
-  const context = { currency: creator.currency, source } as const;
-  try {
-    await consumeRateLimit("tip", user ? user.id : `ip:${clientIp(request)}`);
-
-    if (source === "wallet") {
-      // The session ran out between page and submit: sign in again, then come back to the page.
-      const fan = user ?? (await requireUser(request));
-      const answer = await withIdempotency(
-        db,
-        { userId: fan.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", `/@${creator.handle}#tip`, tipInput) },
-        async (trx) => {
-          const tip = await createWalletTip(trx, { fan, creator, input: tipInput });
-          return { status: 201, body: { id: tip.id } };
-        },
-      );
-      if (answer.status !== 201) return failure("tip", describeProblem(locale, problemFromAnswer(answer), context), values);
-      if (!answer.replayed) relayTipEventsSoon();
-      return redirect(`/tips/${(answer.body as { id: string }).id}`);
-    }
-
-    const card = input.card?.trim();
-    if (!card) return failure("tip", invalidForm(locale, { card: ["fan.error.cardRequired"] }), values);
-    const provider = getPaymentProvider();
-    const outcome = await db.transaction().execute(async (trx) => {
-      const paid = await tipByCard(trx, provider, {
-        fan: user,
-        supporterName: input.supporterName?.trim() || null,
-        creator,
-        input: tipInput,
-        card,
-        providerKey: `card-tip:${input.idempotencyKey}`,
-      });
-      if (!paid.ok) return { ok: false as const, problem: paid.problem };
-      // A repeated submit finds the charge and tip its first copy made.
-      const tipId = paid.result?.id ?? (await findTipIdByPayment(trx, paid.payment.id));
-      return { ok: true as const, tipId, isNew: paid.result !== null };
-    });
-    if (!outcome.ok) return failure("tip", describeProblem(locale, outcome.problem, context), values);
-    if (outcome.isNew) relayTipEventsSoon();
-    if (!outcome.tipId) throw new Error("card payment succeeded without a tip");
-    return redirect(`/tips/${outcome.tipId}`);
-  } catch (error) {
-    if (error instanceof Problem && error.status < 500) return failure("tip", describeProblem(locale, error, context), values);
-    // The same form sent again with another amount (back button, edit, resubmit): the provider refuses the key.
-    if (error instanceof PermanentProviderError && error.code === "idempotency_error") {
-      const reused = new Problem(409, "idempotency_key_reused", error.message);
-      return failure("tip", describeProblem(locale, reused, context), values);
-    }
-    throw error;
-  }
+  const submitted = await submitTipForm(request, { creator, user, input, locale });
+  if (!submitted.ok) return failure("tip", submitted.failed, values);
+  return redirect(`/tips/${submitted.tipId}`);
 }
 
 export default function CreatorPage() {
@@ -200,11 +113,6 @@ export default function CreatorPage() {
   const pledgeFormRef = useFocusOnError(pledgeFailure);
   const idempotencyKey = actionData?.idempotencyKey ?? page.idempotencyKey;
   const isOwner = viewer?.isOwner ?? false;
-  const walletFirst = viewer !== null && viewer.walletBalance >= rules.walletTipMin;
-  const method = tipFailure?.values.method || (walletFirst ? "wallet" : "card");
-  // Tenths of a percent, so an early ₩21,000 of ₩3,000,000 reads 0.7% rather than 0%.
-  const permille = goal ? Math.min(1000, Math.floor((goal.raised * 1000) / goal.amount)) : 0;
-  const percent = permille >= 100 ? String(Math.floor(permille / 10)) : `${Math.floor(permille / 10)}.${permille % 10}`;
   const loginHref = `/login?redirectTo=${encodeURIComponent(`/@${creator.handle}`)}`;
 
   return (
@@ -243,13 +151,7 @@ export default function CreatorPage() {
             {t("fan.goal.heading")}
             {goal.title ? <span className="creator-goal__title">: {goal.title}</span> : null}
           </h2>
-          <progress className="goal-bar" max={1000} value={permille} aria-label={t("fan.goal.label")} aria-valuetext={t("fan.goal.percent", { percent })}>
-            {percent}%
-          </progress>
-          <p className="creator-goal__numbers">
-            <span>{t("fan.goal.progress", { raised: money(goal.raised), goal: money(goal.amount) })}</span>
-            <strong>{t("fan.goal.percent", { percent })}</strong>
-          </p>
+          <GoalProgress raised={goal.raised} amount={goal.amount} currency={creator.currency} />
         </section>
       ) : null}
 
@@ -259,91 +161,21 @@ export default function CreatorPage() {
             <h2 id="tip-heading" className="panel__heading">
               {t("tip.heading")}
             </h2>
-            <Form method="post" className="tip-form" ref={tipFormRef}>
-              <FormError message={tipFailure?.formError} />
-              {tipFailure?.code === "insufficient_funds" ? (
-                <p className="form-error__action">
-                  <Link to="/wallet">{t("tip.topUpLink")}</Link>
-                </p>
-              ) : null}
-              <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-              <AmountPicker
-                idPrefix="tip"
-                legend={t("tip.amountLegend")}
-                currency={creator.currency}
-                presets={rules.presets}
-                defaultPreset={tipFailure?.values.amount}
-                defaultCustom={tipFailure?.values.customAmount}
-                customLabel={t("tip.customAmount")}
-                customHint={t("tip.customHint", { walletMin: money(rules.walletTipMin), cardMin: money(rules.cardTipMin) })}
-                errors={tipFailure?.fieldErrors}
-              />
-              <TextAreaField
-                id="tip-message"
-                label={t("tip.message")}
-                name="message"
-                rows={3}
-                maxLength={200}
-                hint={t("tip.messageHint")}
-                defaultValue={tipFailure?.values.message}
-                errors={tipFailure?.fieldErrors}
-              />
-              <div className="checkbox-field">
-                <input id="tip-anonymous" type="checkbox" name="anonymous" defaultChecked={tipFailure?.values.anonymous === "on"} />
-                <label htmlFor="tip-anonymous">{t("tip.anonymous")}</label>
-              </div>
-
-              {viewer ? (
-                <fieldset className="method-picker">
-                  <legend>{t("tip.methodLegend")}</legend>
-                  <label className="method-option">
-                    <input type="radio" name="method" value="wallet" defaultChecked={method === "wallet"} />
-                    <span>{t("tip.methodWallet", { balance: money(viewer.walletBalance) })}</span>
-                  </label>
-                  <label className="method-option">
-                    <input type="radio" name="method" value="card" defaultChecked={method === "card"} />
-                    <span>{t("tip.methodCard")}</span>
-                  </label>
-                </fieldset>
-              ) : (
-                <input type="hidden" name="method" value="card" />
-              )}
-
-              <div className="card-fields">
-                {page.testMode ? <TestModeNotice /> : null}
-                <Field
-                  id="tip-card"
-                  label={t("tip.cardNumber")}
-                  name="card"
-                  inputMode="numeric"
-                  autoComplete="cc-number"
-                  maxLength={64}
-                  placeholder="4242 4242 4242 4242"
-                  errors={tipFailure?.fieldErrors}
-                />
-                {viewer ? null : (
-                  <Field
-                    id="tip-supporter-name"
-                    label={t("tip.supporterName")}
-                    name="supporterName"
-                    maxLength={40}
-                    autoComplete="nickname"
-                    hint={t("tip.supporterNameHint")}
-                    defaultValue={tipFailure?.values.supporterName}
-                    errors={tipFailure?.fieldErrors}
-                  />
-                )}
-              </div>
-
-              <SubmitButton name="intent" value="tip" pendingLabel={t("tip.submitting")} className="button button--primary button--wide">
-                {t("tip.submit")}
-              </SubmitButton>
-              {viewer ? null : (
-                <p className="tip-form__guest">
-                  {t("tip.guestNote")} <Link to={loginHref}>{t("tip.signInLink")}</Link>
-                </p>
-              )}
-            </Form>
+            <TipFormBody
+              currency={creator.currency}
+              idempotencyKey={idempotencyKey}
+              failure={tipFailure}
+              walletBalance={viewer ? viewer.walletBalance : null}
+              testMode={page.testMode}
+              formRef={tipFormRef}
+              footer={
+                viewer ? null : (
+                  <p className="tip-form__guest">
+                    {t("tip.guestNote")} <Link to={loginHref}>{t("tip.signInLink")}</Link>
+                  </p>
+                )
+              }
+            />
           </section>
         )}
 

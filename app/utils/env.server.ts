@@ -6,6 +6,12 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // The address people use to reach Sodam (QR codes, widget snippets, overlay URLs); else the request's own origin.
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .transform((url) => new URL(url).origin)
+    .optional(),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/sodam"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),

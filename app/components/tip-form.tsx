@@ -1,0 +1,121 @@
+// The fan's tip form body, shared by the creator page and the embeddable widget: amount, message, anonymity,
+// wallet or card, and the card fields (with the test-mode notice when no real provider is configured).
+import { Form, Link } from "@remix-run/react";
+import type { ReactNode, RefObject } from "react";
+
+import { AmountPicker, TestModeNotice } from "~/components/fan";
+import { Field, FormError, SubmitButton, TextAreaField, type FieldErrors } from "~/components/forms";
+import { CURRENCY_RULES, formatMoney, type Currency } from "~/money/currency";
+import { toIntlLocale, useLocale, useT } from "~/utils/i18n";
+
+export interface TipFormFailure {
+  code: string;
+  formError: string | null;
+  fieldErrors: FieldErrors;
+  values: Record<string, string>;
+}
+
+export function TipFormBody(props: {
+  currency: Currency;
+  idempotencyKey: string;
+  failure: TipFormFailure | null;
+  /** The signed-in fan's wallet balance in this currency; null for guests (card only). */
+  walletBalance: number | null;
+  testMode: boolean;
+  formRef?: RefObject<HTMLFormElement>;
+  action?: string;
+  /** Under the submit button: the guest's sign-in link, or the widget's wallet link. */
+  footer?: ReactNode;
+}) {
+  const { currency, failure, walletBalance } = props;
+  const t = useT();
+  const locale = useLocale();
+  const rules = CURRENCY_RULES[currency];
+  const money = (amount: number) => formatMoney(amount, currency, toIntlLocale(locale));
+  const walletFirst = walletBalance !== null && walletBalance >= rules.walletTipMin;
+  const method = failure?.values.method || (walletFirst ? "wallet" : "card");
+
+  return (
+    <Form method="post" action={props.action} className="tip-form" ref={props.formRef}>
+      <FormError message={failure?.formError} />
+      {failure?.code === "insufficient_funds" ? (
+        <p className="form-error__action">
+          <Link to="/wallet">{t("tip.topUpLink")}</Link>
+        </p>
+      ) : null}
+      <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+      <AmountPicker
+        idPrefix="tip"
+        legend={t("tip.amountLegend")}
+        currency={currency}
+        presets={rules.presets}
+        defaultPreset={failure?.values.amount}
+        defaultCustom={failure?.values.customAmount}
+        customLabel={t("tip.customAmount")}
+        customHint={t("tip.customHint", { walletMin: money(rules.walletTipMin), cardMin: money(rules.cardTipMin) })}
+        errors={failure?.fieldErrors}
+      />
+      <TextAreaField
+        id="tip-message"
+        label={t("tip.message")}
+        name="message"
+        rows={3}
+        maxLength={200}
+        hint={t("tip.messageHint")}
+        defaultValue={failure?.values.message}
+        errors={failure?.fieldErrors}
+      />
+      <div className="checkbox-field">
+        <input id="tip-anonymous" type="checkbox" name="anonymous" defaultChecked={failure?.values.anonymous === "on"} />
+        <label htmlFor="tip-anonymous">{t("tip.anonymous")}</label>
+      </div>
+
+      {walletBalance !== null ? (
+        <fieldset className="method-picker">
+          <legend>{t("tip.methodLegend")}</legend>
+          <label className="method-option">
+            <input type="radio" name="method" value="wallet" defaultChecked={method === "wallet"} />
+            <span>{t("tip.methodWallet", { balance: money(walletBalance) })}</span>
+          </label>
+          <label className="method-option">
+            <input type="radio" name="method" value="card" defaultChecked={method === "card"} />
+            <span>{t("tip.methodCard")}</span>
+          </label>
+        </fieldset>
+      ) : (
+        <input type="hidden" name="method" value="card" />
+      )}
+
+      <div className="card-fields">
+        {props.testMode ? <TestModeNotice /> : null}
+        <Field
+          id="tip-card"
+          label={t("tip.cardNumber")}
+          name="card"
+          inputMode="numeric"
+          autoComplete="cc-number"
+          maxLength={64}
+          placeholder="4242 4242 4242 4242"
+          errors={failure?.fieldErrors}
+        />
+        {walletBalance !== null ? null : (
+          <Field
+            id="tip-supporter-name"
+            label={t("tip.supporterName")}
+            name="supporterName"
+            maxLength={40}
+            autoComplete="nickname"
+            hint={t("tip.supporterNameHint")}
+            defaultValue={failure?.values.supporterName}
+            errors={failure?.fieldErrors}
+          />
+        )}
+      </div>
+
+      <SubmitButton name="intent" value="tip" pendingLabel={t("tip.submitting")} className="button button--primary button--wide">
+        {t("tip.submit")}
+      </SubmitButton>
+      {props.footer}
+    </Form>
+  );
+}
