@@ -21,6 +21,7 @@
     var el = document.createElement("section");
     el.className = "alert" + (alert.test ? " alert--test" : "");
     el.setAttribute("data-alert-id", alert.id === null ? "test" : String(alert.id));
+    if (alert.tippedAt) el.setAttribute("data-tipped-at", alert.tippedAt);
     var name = alert.supporter || body.getAttribute("data-anonymous");
     var line = body.getAttribute("data-tipped").split(/(\{name\}|\{amount\})/);
     var head = document.createElement("p");

@@ -89,6 +89,8 @@ export interface OverlayAlert {
   currency: string;
   display: string;
   message: string | null;
+  /** When the tip was recorded (its transaction's start), so an overlay can tell how fresh an alert is. */
+  tippedAt: string | null;
 }
 
 export type ChannelMessage = (TipCreatedEvent & { id: number }) | { test: true; supporterName: string | null; amount: number; currency: string; message: string | null } | { control: "settings" };
@@ -117,6 +119,7 @@ export function toOverlayAlert(
     currency: event.currency,
     display: formatMoney(event.amount, event.currency, locale),
     message,
+    tippedAt: test ? null : event.createdAt,
   };
 }
 

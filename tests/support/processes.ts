@@ -39,7 +39,8 @@ function launch(script: string, env: Record<string, string>): RunningProcess {
 
 export async function startWeb(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("run `npm run build` before the HTTP tests");
-  const proc = launch("app/cli/web.ts", { ...env, PORT: "0", HOST: "127.0.0.1" });
+  // A free port unless the test asks for one (to restart a server where its clients expect it).
+  const proc = launch("app/cli/web.ts", { PORT: "0", ...env, HOST: "127.0.0.1" });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web did not start:\n${proc.output()}`)), 90_000);
     proc.child.on("message", (m: { ready?: string }) => {
