@@ -10,7 +10,9 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
+    // Off: route discovery keeps its state in sessionStorage, which browsers deny to a third-party frame (the tip
+    // widget), so every route is listed up front instead.
+    v3_lazyRouteDiscovery: false,
     v3_singleFetch: true,
   },
 };

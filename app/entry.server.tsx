@@ -59,6 +59,8 @@ export default function handleRequest(
         <RemixServer context={remixContext} url={request.url} nonce={nonce} />
       </NonceContext.Provider>,
       {
+        // React's own streaming scripts (Suspense boundaries) need the nonce too.
+        nonce,
         onAllReady() {
           if (waitForAll) finish();
         },
