@@ -24,15 +24,15 @@ import { hasControlCharacters } from "../utils/text";
 import type { Creator } from "./creators.server";
 
 const noControlChars = (s: string) => !hasControlCharacters(s);
-export const optionalText = (max: number, tooLong: MessageKey = "fan.error.tooLong") =>
+const optionalText = (max: number, tooLong: MessageKey = "fan.error.tooLong") =>
   z.string().max(max, tooLong).refine(noControlChars, "fan.error.controlChars").optional();
 
-export const AmountFields = {
+const AmountFields = {
   amount: z.string().max(20).optional(),
   customAmount: z.string().max(20, "fan.error.amountInvalid").optional(),
 };
 
-export const TipFields = {
+const TipFields = {
   intent: z.literal("tip"),
   ...AmountFields,
   // The domain checks 200 characters (counted as people count them); this only stops absurd bodies.
@@ -46,6 +46,11 @@ export const TipFields = {
 
 export const TipForm = z.object(TipFields);
 export type TipFormInput = z.infer<typeof TipForm>;
+
+/** The creator page has two forms: a tip, or a monthly pledge from the wallet. */
+export const CreatorPageForm = z.discriminatedUnion("intent", [TipForm, z.object({ intent: z.literal("pledge"), ...AmountFields })], {
+  error: "fan.error.invalidRequest",
+});
 
 /** The typed amount when there is one, else the picked preset; minor units, or an error key. */
 export function chosenAmount(creator: Creator, fields: { amount?: string; customAmount?: string }): number | MessageKey {

@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { data, redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 
 import { AmountPicker, Avatar, Notice, useFocusOnError } from "~/components/fan";
 import { FormError, SubmitButton } from "~/components/forms";
@@ -14,7 +13,7 @@ import { DateTime, Money } from "~/components/money";
 import { TipFormBody } from "~/components/tip-form";
 import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { findCreatorByPageParam, getCreatorPage } from "~/models/creator-page.server";
-import { AmountFields, chosenAmount, refusedTipForm, submitTipForm, TipForm } from "~/models/tip-form.server";
+import { chosenAmount, CreatorPageForm, refusedTipForm, submitTipForm } from "~/models/tip-form.server";
 import { CURRENCY_RULES, formatMoney } from "~/money/currency";
 import { getPaymentProvider } from "~/money/payment-provider.server";
 import { createPledge } from "~/money/pledges.server";
@@ -56,10 +55,6 @@ export const meta: MetaFunction<typeof loader> = ({ data: page, matches }) => {
   ];
 };
 
-const PledgeForm = z.object({ intent: z.literal("pledge"), ...AmountFields });
-
-const ActionForm = z.discriminatedUnion("intent", [TipForm, PledgeForm], { error: "fan.error.invalidRequest" });
-
 type ActionData = FormFailure & { intent: "tip" | "pledge"; values: Record<string, string>; idempotencyKey: string };
 
 function failure(intent: "tip" | "pledge", failed: FormFailure, values: Record<string, string>) {
@@ -72,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const creator = await findCreatorByPageParam(db, params.handle);
   if (!creator) throw notFound();
   const user = await getSessionUser(request);
-  const form = await parseForm(request, ActionForm);
+  const form = await parseForm(request, CreatorPageForm);
   if (!form.ok) {
     const intent = form.values.intent === "pledge" ? "pledge" : "tip";
     return failure(intent, invalidForm(locale, form.errors), form.values);

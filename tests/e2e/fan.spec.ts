@@ -3,22 +3,15 @@
 // Tests share one seeded database, so each makes its own fan and never assumes totals of the demo creators.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { recordBrowserErrors } from "../support/browser-errors";
 
 test.use({ locale: "ko-KR" });
 // Sign-ups hash passwords with argon2 and most tests top up first; the axe walk visits many pages.
 test.describe.configure({ timeout: 120_000 });
 
-// A script error or a React hydration error on any page fails the test (a hydration mismatch makes React
-// re-render the page and drop what a fan already typed). A 4xx answer to a form post is expected and logged by
-// Chromium as a failed resource, so those lines are not errors here.
 const browserErrors = new WeakMap<Page, string[]>();
 test.beforeEach(({ page }) => {
-  const errors: string[] = [];
-  browserErrors.set(page, errors);
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-  });
+  browserErrors.set(page, recordBrowserErrors(page));
 });
 test.afterEach(({ page }) => {
   expect(browserErrors.get(page) ?? []).toEqual([]);

@@ -4,10 +4,21 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { apiClient } from "../support/api-client";
+import { recordBrowserErrors } from "../support/browser-errors";
 import { startHostPage } from "../support/host-page";
 
 test.use({ locale: "ko-KR" });
 test.describe.configure({ timeout: 90_000 });
+
+// Every page a test opens (the host site with the widget frame, popups, overlays) must run without script errors.
+let browserErrors: string[][] = [];
+test.beforeEach(({ context }) => {
+  browserErrors = [];
+  context.on("page", (page) => browserErrors.push(recordBrowserErrors(page)));
+});
+test.afterEach(() => {
+  expect(browserErrors.flat()).toEqual([]);
+});
 
 const API_PASSWORD = "correct horse battery";
 const SUCCESS_CARD = "4242 4242 4242 4242";
@@ -55,6 +66,7 @@ test("a page on another site embeds the widget, a guest tips through it, and the
 <body><h1>My art site</h1><script src="${baseURL}/embed.js" data-creator="${creator.handle}" async></script></body></html>`);
   const guestContext = await browser.newContext({ locale: "ko-KR" });
   try {
+    guestContext.on("page", (p) => browserErrors.push(recordBrowserErrors(p)));
     const guest = await guestContext.newPage();
     const dialogs: string[] = [];
     guest.on("dialog", (dialog) => void (dialogs.push(dialog.message()), dialog.dismiss()));
@@ -150,6 +162,10 @@ test("only the widget routes may be framed by another site; every other page ref
     expect(refused.headers()["x-frame-options"]).toBe("DENY");
     const allowed = await page.request.get(`${baseURL}/embed/busker_joon`);
     expect(allowed.headers()["content-security-policy"]).toContain("frame-ancestors *");
+    // Chromium reports each refusal on the console: exactly the two refused frames, and nothing else.
+    const refusals = browserErrors.flat().filter((message) => message.includes(`violates the following Content Security Policy directive: "frame-ancestors 'none'"`));
+    expect(refusals).toHaveLength(2);
+    browserErrors = browserErrors.map((list) => list.filter((message) => !refusals.includes(message)));
   } finally {
     await host.close();
   }
