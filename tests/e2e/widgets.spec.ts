@@ -32,8 +32,8 @@ async function signIn(page: Page, email: string, password: string, redirectTo: s
   await page.waitForURL((url) => url.pathname === redirectTo.split("?")[0]);
 }
 
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}-${testInfo.project.name}.png`), fullPage: true });
+async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}-${testInfo.project.name}.png`), fullPage });
 }
 
 /** Opens the creator's overlay (as OBS would) and records when each alert appears. */
@@ -80,10 +80,11 @@ test("a page on another site embeds the widget, a guest tips through it, and the
     await widget.getByLabel("응원 메시지 (선택)").fill(SCRIPT_PAYLOAD);
     await widget.getByLabel("이름 (선택)").fill("<b>길손</b>");
     await widget.getByLabel("카드 번호").fill(SUCCESS_CARD);
-    await shot(guest, testInfo, "widget-form");
+    // Not full-page: that resizes the viewport, and with it the frame, under the next click.
+    await shot(guest, testInfo, "widget-form", false);
     await widget.getByRole("button", { name: "후원하기", exact: true }).click();
     await expect(widget.getByRole("heading", { name: "고마워요!" })).toBeVisible();
-    await shot(guest, testInfo, "widget-thanks");
+    await shot(guest, testInfo, "widget-thanks", false);
 
     // The host page heard about it (postMessage from Sodam's origin only), and the frame grew to fit.
     const tipped = await guest.waitForFunction(() => (window as unknown as { __tipped?: { tipId: string } }).__tipped);
