@@ -14,7 +14,7 @@ import { hasControlCharacters } from "../utils/text";
 
 export const PAYOUT_SCHEDULES = ["weekly", "monthly"] as const;
 export const POST_KINDS = ["article", "webtoon", "episode"] as const;
-export const TIP_STATUSES: TipStatus[] = ["pending", "settled", "refunded"];
+export const TIP_STATUSES: TipStatus[] = ["pending", "held", "settled", "refunded"];
 export const TIP_PURPOSES: TipPurpose[] = ["tip", "unlock", "pledge"];
 export const TIPS_PAGE_SIZE = 20;
 

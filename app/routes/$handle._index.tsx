@@ -18,8 +18,9 @@ import { getPaymentProvider } from "~/money/payment-provider.server";
 import { tipByCard } from "~/money/payments.server";
 import { createPledge } from "~/money/pledges.server";
 import { findTipIdByPayment } from "~/money/receipts.server";
-import { createWalletTip } from "~/money/tips.server";
+import { createWalletTip, validateTip } from "~/money/tips.server";
 import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
+import { noteCardDecline, screenPayment } from "~/risk/screening.server";
 import { getDb } from "~/utils/db.server";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
 import { parseAmountInput, parseForm } from "~/utils/forms.server";
@@ -145,7 +146,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         db,
         { userId: fan.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", `/@${creator.handle}#tip`, tipInput) },
         async (trx) => {
-          const tip = await createWalletTip(trx, { fan, creator, input: tipInput });
+          validateTip(creator, tipInput, "wallet");
+          const screening = await screenPayment(trx, { action: "wallet_tip", fan, creator, amount, currency: creator.currency, ip: clientIp(request) });
+          const tip = await createWalletTip(trx, { fan, creator, input: tipInput, held: screening.held });
+          await screening.record(trx, { tipId: tip.id });
           return { status: 201, body: { id: tip.id } };
         },
       );
@@ -157,7 +161,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const card = input.card?.trim();
     if (!card) return failure("tip", invalidForm(locale, { card: ["fan.error.cardRequired"] }), values);
     const provider = getPaymentProvider();
+    const risk = { fan: user, ip: clientIp(request), card, amount, currency: creator.currency } as const;
     const outcome = await db.transaction().execute(async (trx) => {
+      validateTip(creator, tipInput, "card");
+      const screening = await screenPayment(trx, { action: "card_tip", creator, ...risk });
       const paid = await tipByCard(trx, provider, {
         fan: user,
         supporterName: input.supporterName?.trim() || null,
@@ -165,13 +172,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
         input: tipInput,
         card,
         providerKey: `card-tip:${input.idempotencyKey}`,
+        held: screening.held,
       });
+      await screening.record(trx, { paymentId: paid.payment.id, tipId: paid.ok ? (paid.result?.id ?? null) : null });
       if (!paid.ok) return { ok: false as const, problem: paid.problem };
       // A repeated submit finds the charge and tip its first copy made.
       const tipId = paid.result?.id ?? (await findTipIdByPayment(trx, paid.payment.id));
       return { ok: true as const, tipId, isNew: paid.result !== null };
     });
-    if (!outcome.ok) return failure("tip", describeProblem(locale, outcome.problem, context), values);
+    if (!outcome.ok) {
+      if (outcome.problem.code === "card_declined") await noteCardDecline({ action: "card_tip", creatorId: creator.id, ...risk });
+      return failure("tip", describeProblem(locale, outcome.problem, context), values);
+    }
     if (outcome.isNew) relayTipEventsSoon();
     if (!outcome.tipId) throw new Error("card payment succeeded without a tip");
     return redirect(`/tips/${outcome.tipId}`);

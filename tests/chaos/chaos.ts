@@ -66,6 +66,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000",
     RATE_LIMIT_TOPUPS_PER_HOUR: "1000000",
     RATE_LIMIT_TIPS_PER_MINUTE: "1000000",
+    RISK_IP_TIPS_PER_HOUR: "1000000",
+    RISK_FAN_TIPS_PER_HOUR: "1000000",
+    RISK_CARD_PAYMENTS_PER_HOUR: "1000000",
   };
   const web = await startWeb(env);
   const workers: RunningProcess[] = [startWorkers(env), startWorkers(env)];
