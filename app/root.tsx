@@ -41,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : [null, []];
   // The header shows one balance: the won wallet, else whichever the fan has.
   const wallet = balances.find((b) => b.currency === "KRW") ?? balances[0] ?? null;
-  const account = user ? { displayName: user.displayName, isCreator: creator !== null, handle: creator?.handle ?? null, wallet } : null;
+  const account = user
+    ? { displayName: user.displayName, isCreator: creator !== null, handle: creator?.handle ?? null, isAdmin: user.role === "admin", wallet }
+    : null;
   return data({ locale, account }, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
 }
 
@@ -138,6 +140,11 @@ function AccountNav() {
             {translate("fan.nav.dashboard")}
           </Link>
         </>
+      ) : null}
+      {account.isAdmin ? (
+        <Link to="/admin/review" className="account-nav__link">
+          {translate("admin.nav")}
+        </Link>
       ) : null}
       <Form method="post" action="/logout" className="account-nav__signout">
         <button type="submit" className="account-nav__link account-nav__button">

@@ -6,6 +6,7 @@ import { creatorEn, creatorKo } from "../i18n/creator";
 import { fanEn, fanKo } from "../i18n/fan";
 import { shellEn, shellKo } from "../i18n/shell";
 import { transparencyEn, transparencyKo } from "../i18n/transparency";
+import { trustEn, trustKo } from "../i18n/trust";
 
 export const LOCALES = ["ko", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -70,11 +71,11 @@ export function localeCookieFor(request: Request): string | null {
 }
 
 // Dictionaries live in app/i18n/, one module per area of the site, merged here.
-const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo };
+const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...trustKo };
 
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn };
+const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...trustEn };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { ko, en };
 

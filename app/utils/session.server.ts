@@ -81,6 +81,13 @@ export async function logout(request: Request, options: { everywhere?: boolean }
   return redirect("/", { headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0 }) } });
 }
 
+/** The signed-in admin; anyone else signed in gets a 403 page (sign-in first for visitors). */
+export async function requireAdmin(request: Request): Promise<User> {
+  const user = await requireUser(request);
+  if (user.role !== "admin") throw new Response("Admins only", { status: 403 });
+  return user;
+}
+
 /** The signed-in user and their creator page; sends a fan without one to creator onboarding. */
 export async function requireCreator(request: Request) {
   const user = await requireUser(request);
