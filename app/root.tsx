@@ -146,6 +146,9 @@ function AccountNav() {
           {translate("admin.nav")}
         </Link>
       ) : null}
+      <Link to="/account/security" className="account-nav__link" aria-current={location.pathname === "/account/security" ? "page" : undefined}>
+        {translate("security.nav")}
+      </Link>
       <Form method="post" action="/logout" className="account-nav__signout">
         <button type="submit" className="account-nav__link account-nav__button">
           {translate("fan.nav.signOut")}

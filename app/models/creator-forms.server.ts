@@ -223,6 +223,8 @@ const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   payout_account_required: "dash.problem.payoutAccountRequired",
   payout_account_not_needed: "dash.problem.payoutAccountNotNeeded",
   slug_taken: "dash.problem.slugTaken",
+  two_factor_setup_required: "twoFactor.required",
+  two_factor_required: "twoFactor.reauth",
 };
 
 /** A domain Problem as a sentence for the page; anything else is not ours to explain and is thrown on. */

@@ -94,7 +94,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   try {
     // People.
-    const creators = await Promise.all(Array.from({ length: options.creators }, () => api.newCreator("KRW")));
+    const creators = await Promise.all(Array.from({ length: options.creators }, () => api.newCreator("KRW", { twoFactor: true })));
     await sql`update creators set payout_minimum = 1000`.execute(db);
     const fans = await Promise.all(Array.from({ length: options.fans }, () => api.signUp("ChaosFan")));
     for (const fan of fans) await api.topUp(fan.token, 200_000);
