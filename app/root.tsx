@@ -43,7 +43,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : [null, []];
   // The header shows one balance: the won wallet, else whichever the fan has.
   const wallet = balances.find((b) => b.currency === "KRW") ?? balances[0] ?? null;
-  const account = user ? { displayName: user.displayName, isCreator: creator !== null, handle: creator?.handle ?? null, wallet } : null;
+  const account = user
+    ? { displayName: user.displayName, isCreator: creator !== null, handle: creator?.handle ?? null, isAdmin: user.role === "admin", wallet }
+    : null;
   return data({ locale, account }, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
 }
 
@@ -141,6 +143,14 @@ function AccountNav() {
           </Link>
         </>
       ) : null}
+      {account.isAdmin ? (
+        <Link to="/admin/review" className="account-nav__link">
+          {translate("admin.nav")}
+        </Link>
+      ) : null}
+      <Link to="/account/security" className="account-nav__link" aria-current={location.pathname === "/account/security" ? "page" : undefined}>
+        {translate("security.nav")}
+      </Link>
       <Form method="post" action="/logout" className="account-nav__signout">
         <button type="submit" className="account-nav__link account-nav__button">
           {translate("fan.nav.signOut")}

@@ -12,6 +12,12 @@ export interface UsersTable {
   display_name: string;
   role: Generated<"fan" | "admin">;
   created_at: Timestamp;
+  /** Encrypted (app/utils/secret-box.server.ts) base32 TOTP secret once two-factor is on. */
+  totp_secret: string | null;
+  /** Encrypted secret shown during enrolment, until the first code confirms it. */
+  totp_pending_secret: string | null;
+  totp_enabled_at: Date | null;
+  totp_last_step: number | null;
 }
 
 export interface ApiTokensTable {
@@ -21,6 +27,7 @@ export interface ApiTokensTable {
   created_at: Timestamp;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  second_factor: Generated<boolean>;
 }
 
 export type CreatorCategory = "music" | "art" | "writing" | "webtoon" | "streaming" | "busking";
@@ -123,7 +130,8 @@ export interface SettlementsTable {
   released_at: Date | null;
 }
 
-export type TipStatus = "pending" | "settled" | "refunded";
+/** held: stopped by a fraud rule; settlement skips it until an admin approves (→ pending) or refunds it. */
+export type TipStatus = "pending" | "held" | "settled" | "refunded";
 
 export interface TipsTable {
   id: string;
@@ -221,6 +229,7 @@ export interface SessionsTable {
   user_id: number;
   created_at: Timestamp;
   expires_at: Date;
+  second_factor: Generated<boolean>;
 }
 
 export interface UnlocksTable {
@@ -323,7 +332,66 @@ export interface CreatorNoticesTable {
   read_at: Date | null;
 }
 
+export type RiskAction = "wallet_tip" | "card_tip" | "topup";
+export type RiskOutcome = "allow" | "hold" | "block";
+
+export interface RiskDecisionsTable {
+  id: Generated<number>;
+  action: RiskAction;
+  outcome: RiskOutcome;
+  reasons: Json<string[]>;
+  user_id: number | null;
+  creator_id: number | null;
+  ip: string | null;
+  card_fingerprint: string | null;
+  amount: number;
+  currency: Currency;
+  tip_id: string | null;
+  payment_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface AdminActionsTable {
+  id: Generated<number>;
+  admin_id: number;
+  action: "approve_tip" | "refund_tip";
+  tip_id: string | null;
+  amount: number | null;
+  currency: Currency | null;
+  outcome: string;
+  created_at: Timestamp;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Date | null;
+}
+
+export interface DevMailTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  risk_decisions: RiskDecisionsTable;
+  admin_actions: AdminActionsTable;
+  password_resets: PasswordResetsTable;
+  recovery_codes: RecoveryCodesTable;
+  dev_mail: DevMailTable;
   provider_events: ProviderEventsTable;
   connect_accounts: ConnectAccountsTable;
   disputes: DisputesTable;

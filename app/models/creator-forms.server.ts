@@ -15,7 +15,7 @@ import { hasControlCharacters } from "../utils/text";
 
 export const PAYOUT_SCHEDULES = ["weekly", "monthly"] as const;
 export const POST_KINDS = ["article", "webtoon", "episode"] as const;
-export const TIP_STATUSES: TipStatus[] = ["pending", "settled", "refunded"];
+export const TIP_STATUSES: TipStatus[] = ["pending", "held", "settled", "refunded"];
 export const TIP_PURPOSES: TipPurpose[] = ["tip", "unlock", "pledge"];
 export const TIPS_PAGE_SIZE = 20;
 
@@ -237,6 +237,8 @@ const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   payout_account_required: "dash.problem.payoutAccountRequired",
   payout_account_not_needed: "dash.problem.payoutAccountNotNeeded",
   slug_taken: "dash.problem.slugTaken",
+  two_factor_setup_required: "twoFactor.required",
+  two_factor_required: "twoFactor.reauth",
 };
 
 /** A domain Problem as a sentence for the page; anything else is not ours to explain and is thrown on. */

@@ -10,8 +10,9 @@ import { getPaymentProvider } from "../money/payment-provider.server";
 import { tipByCard } from "../money/payments.server";
 import { PermanentProviderError } from "../money/provider.server";
 import { findTipIdByPayment } from "../money/receipts.server";
-import { createWalletTip } from "../money/tips.server";
+import { createWalletTip, validateTip } from "../money/tips.server";
 import { clientIp, consumeRateLimit } from "../risk/rate-limits.server";
+import { noteCardDecline, screenPayment } from "../risk/screening.server";
 import { getDb } from "../utils/db.server";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "../utils/form-problems.server";
 import { parseAmountInput } from "../utils/forms.server";
@@ -96,7 +97,10 @@ export async function submitTipForm(
         db,
         { userId: fan.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", `/@${creator.handle}#tip`, tipInput) },
         async (trx) => {
-          const tip = await createWalletTip(trx, { fan, creator, input: tipInput });
+          validateTip(creator, tipInput, "wallet");
+          const screening = await screenPayment(trx, { action: "wallet_tip", fan, creator, amount, currency: creator.currency, ip: clientIp(request) });
+          const tip = await createWalletTip(trx, { fan, creator, input: tipInput, held: screening.held });
+          await screening.record(trx, { tipId: tip.id });
           return { status: 201, body: { id: tip.id } };
         },
       );
@@ -108,7 +112,10 @@ export async function submitTipForm(
     const card = input.card?.trim();
     if (!card) return { ok: false, failed: invalidForm(locale, { card: ["fan.error.cardRequired"] }) };
     const provider = getPaymentProvider();
+    const risk = { fan: user, ip: clientIp(request), card, amount, currency: creator.currency } as const;
     const outcome = await db.transaction().execute(async (trx) => {
+      validateTip(creator, tipInput, "card");
+      const screening = await screenPayment(trx, { action: "card_tip", creator, ...risk });
       const paid = await tipByCard(trx, provider, {
         fan: user,
         supporterName: input.supporterName?.trim() || null,
@@ -116,12 +123,17 @@ export async function submitTipForm(
         input: tipInput,
         card,
         providerKey: `card-tip:${input.idempotencyKey}`,
+        held: screening.held,
       });
+      await screening.record(trx, { paymentId: paid.payment.id, tipId: paid.ok ? (paid.result?.id ?? null) : null });
       if (!paid.ok) return { ok: false as const, problem: paid.problem };
       const tipId = paid.result?.id ?? (await findTipIdByPayment(trx, paid.payment.id));
       return { ok: true as const, tipId, isNew: paid.result !== null };
     });
-    if (!outcome.ok) return { ok: false, failed: describeProblem(locale, outcome.problem, context) };
+    if (!outcome.ok) {
+      if (outcome.problem.code === "card_declined") await noteCardDecline({ action: "card_tip", creatorId: creator.id, ...risk });
+      return { ok: false, failed: describeProblem(locale, outcome.problem, context) };
+    }
     if (outcome.isNew) relayTipEventsSoon();
     if (!outcome.tipId) throw new Error("card payment succeeded without a tip");
     return { ok: true, tipId: outcome.tipId };

@@ -14,12 +14,15 @@ export interface User {
   role: "fan" | "admin";
 }
 
+/** A user as a request knows them: whether this session or token proved the second factor. */
+export type SignedInUser = User & { secondFactor: boolean };
+
 function isUniqueViolation(error: unknown) {
   return (error as { code?: string })?.code === "23505";
 }
 
 export async function createUser(db: DB, input: { email: string; password: string; displayName: string }): Promise<User> {
-  const passwordHash = await hash(input.password, { algorithm: ARGON2ID });
+  const passwordHash = await hashPassword(input.password);
   try {
     const row = await db
       .insertInto("users")
@@ -55,21 +58,37 @@ export function hashToken(token: string) {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createApiToken(db: DB, userId: number): Promise<string> {
+export async function createApiToken(db: DB, userId: number, options: { secondFactor?: boolean } = {}): Promise<string> {
   const token = `sodam_${randomBytes(24).toString("base64url")}`;
-  await db.insertInto("api_tokens").values({ user_id: userId, token_hash: hashToken(token) }).execute();
+  await db.insertInto("api_tokens").values({ user_id: userId, token_hash: hashToken(token), second_factor: options.secondFactor ?? false }).execute();
   return token;
 }
 
-export async function getUserByApiToken(db: DB, token: string): Promise<User | null> {
+/** The token proved the second factor (its owner confirmed enrolment with it). */
+export async function markApiTokenSecondFactor(db: DB, token: string) {
+  await db.updateTable("api_tokens").set({ second_factor: true }).where("token_hash", "=", hashToken(token)).execute();
+}
+
+export async function getUserByApiToken(db: DB, token: string): Promise<SignedInUser | null> {
   const row = await db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["users.id", "users.email", "users.display_name", "users.role"])
+    .select(["users.id", "users.email", "users.display_name", "users.role", "api_tokens.second_factor"])
     .where("api_tokens.token_hash", "=", hashToken(token))
     .where("api_tokens.revoked_at", "is", null)
     .executeTakeFirst();
-  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role } : null;
+  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, secondFactor: row.second_factor } : null;
+}
+
+export function hashPassword(password: string) {
+  return hash(password, { algorithm: ARGON2ID });
+}
+
+/** A new password (after a reset), in the caller's transaction: every session ends and every API token is revoked. */
+export async function setPasswordHash(db: DB, userId: number, passwordHash: string) {
+  await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  await db.updateTable("api_tokens").set({ revoked_at: new Date() }).where("user_id", "=", userId).where("revoked_at", "is", null).execute();
 }
 
 export async function revokeApiToken(db: DB, token: string) {

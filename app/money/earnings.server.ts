@@ -30,7 +30,7 @@ export async function getCreatorEarnings(db: DB, creatorId: number): Promise<Ear
     .selectFrom("tips")
     .select((eb) => ["currency", eb.fn.sum<number>("amount").as("total")])
     .where("creator_id", "=", creatorId)
-    .where("status", "=", "pending")
+    .where("status", "in", ["pending", "held"])
     .groupBy("currency")
     .execute();
   const byCurrency = new Map<Currency, EarningsBalance>();

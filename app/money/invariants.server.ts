@@ -108,12 +108,12 @@ const CHECKS: Check[] = [
                    limit ${LIMIT}`,
       },
       {
-        label: "tips in flight differ from the pending tips",
+        label: "tips in flight differ from the pending and held tips",
         query: sql`select a.currency, coalesce((select sum(amount) from ledger_entries where account_id = a.id), 0) as in_flight,
-                          coalesce((select sum(amount) from tips where status = 'pending' and currency = a.currency), 0) as pending_tips
+                          coalesce((select sum(amount) from tips where status in ('pending', 'held') and currency = a.currency), 0) as pending_tips
                    from accounts a where a.purpose = 'tips_in_flight'
                    and coalesce((select sum(amount) from ledger_entries where account_id = a.id), 0)
-                       <> coalesce((select sum(amount) from tips where status = 'pending' and currency = a.currency), 0)`,
+                       <> coalesce((select sum(amount) from tips where status in ('pending', 'held') and currency = a.currency), 0)`,
       },
     ],
   },

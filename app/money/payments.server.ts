@@ -37,6 +37,8 @@ interface TipDetails {
   message: string | null;
   anonymous: boolean;
   supporterName: string | null;
+  /** A fraud rule held the tip for review before it was paid: it is recorded held once the payment succeeds. */
+  held?: boolean;
 }
 
 const PAYMENT_COLUMNS = ["id", "purpose", "status", "amount", "currency", "failure_code"] as const;
@@ -70,6 +72,7 @@ function paymentMetadata(values: PaymentValues): Record<string, string> {
     if (values.details.message) metadata.sodam_message = values.details.message;
     if (values.details.anonymous) metadata.sodam_anonymous = "true";
     if (values.details.supporterName) metadata.sodam_supporter_name = values.details.supporterName.slice(0, 100);
+    if (values.details.held) metadata.sodam_held = "true";
   }
   return metadata;
 }
@@ -167,6 +170,7 @@ export async function confirmPayment(trx: Tx, paymentId: string): Promise<{ conf
     supporterName: details.supporterName ?? null,
     creator,
     input: { amount: row.amount, currency, message: details.message ?? null, anonymous: details.anonymous ?? false },
+    held: details.held === true,
   });
   return { confirmed: true, tip };
 }
@@ -183,7 +187,7 @@ export async function markPaymentFailed(trx: Tx, paymentId: string, failureCode:
   return row !== undefined;
 }
 
-function validateTopUp(amount: number, currency: Currency) {
+export function validateTopUp(amount: number, currency: Currency) {
   const rules = CURRENCY_RULES[currency];
   if (!Number.isSafeInteger(amount) || amount < rules.topupMin || amount > rules.topupMax) {
     throw new Problem(
@@ -224,7 +228,7 @@ export async function topUpWallet(
   return { ok: true, payment, result: { balance: await walletBalance(trx, args.userId, args.currency), clientSecret } };
 }
 
-function tipValues(args: { fan: { id: number; displayName: string } | null; supporterName?: string | null; creator: Creator; input: TipInput }): PaymentValues {
+function tipValues(args: { fan: { id: number; displayName: string } | null; supporterName?: string | null; creator: Creator; input: TipInput; held?: boolean }): PaymentValues {
   const message = args.input.message?.trim() ? args.input.message.trim() : null;
   return {
     purpose: "tip",
@@ -232,7 +236,12 @@ function tipValues(args: { fan: { id: number; displayName: string } | null; supp
     creatorId: args.creator.id,
     amount: args.input.amount,
     currency: args.input.currency,
-    details: { message, anonymous: args.input.anonymous ?? false, supporterName: args.fan?.displayName ?? args.supporterName ?? null },
+    details: {
+      message,
+      anonymous: args.input.anonymous ?? false,
+      supporterName: args.fan?.displayName ?? args.supporterName ?? null,
+      ...(args.held ? { held: true } : {}),
+    },
   };
 }
 
@@ -243,7 +252,15 @@ function tipValues(args: { fan: { id: number; displayName: string } | null; supp
 export async function tipByCard(
   trx: Tx,
   provider: PaymentProvider,
-  args: { fan: { id: number; displayName: string } | null; supporterName?: string | null; creator: Creator; input: TipInput; card: string; providerKey: string },
+  args: {
+    fan: { id: number; displayName: string } | null;
+    supporterName?: string | null;
+    creator: Creator;
+    input: TipInput;
+    card: string;
+    providerKey: string;
+    held?: boolean;
+  },
 ): Promise<PaymentOutcome<Tip | null>> {
   validateTip(args.creator, args.input, "card");
   const values = tipValues(args);
@@ -264,7 +281,7 @@ export async function tipByCard(
 
 export type CardPaymentRequest =
   | { purpose: "topup"; userId: number; amount: number; currency: Currency }
-  | { purpose: "tip"; fan: { id: number; displayName: string } | null; supporterName?: string | null; creator: Creator; input: TipInput };
+  | { purpose: "tip"; fan: { id: number; displayName: string } | null; supporterName?: string | null; creator: Creator; input: TipInput; held?: boolean };
 
 /**
  * Starts a payment the browser confirms with the provider's Payment Element (cards, Korean cards and wallets):
@@ -369,6 +386,7 @@ function valuesFromMetadata(payment: ProviderPayment): PaymentValues | null {
         message: m.sodam_message ? [...m.sodam_message].slice(0, MESSAGE_MAX).join("") : null,
         anonymous: m.sodam_anonymous === "true",
         supporterName: m.sodam_supporter_name ?? null,
+        ...(m.sodam_held === "true" ? { held: true } : {}),
       },
     };
   }

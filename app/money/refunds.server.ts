@@ -1,4 +1,5 @@
-// Refunds and chargebacks (flow 7): a correcting ledger transaction that reverses a tip wherever it is. Pending:
+// Refunds and chargebacks (flow 7): a correcting ledger transaction that reverses a tip wherever it is. Pending
+// or held for review:
 // out of tips in flight. Settled: the creator gives back their net share from available — which may go negative,
 // blocking payouts until covered — and the platform its fee share. The fan's wallet or card gets the full amount.
 // Always from available, released or not: the release still moves the settlement's whole net from pending to
@@ -58,7 +59,8 @@ export async function refundTip(db: Tx, provider: PaymentProvider, args: { tipId
     if (!destination) throw new Error(`wallet of tip ${tip.id} is missing`);
 
     const entries: Entry[] = [{ accountId: destination, currency, amount: tip.amount }];
-    if (tip.status === "pending") {
+    // Pending and held tips are still in tips in flight; settled ones are taken back from the creator.
+    if (tip.status === "pending" || tip.status === "held") {
       entries.push({ accountId: await systemAccountId(trx, "tips_in_flight", currency), currency, amount: -tip.amount });
     } else {
       const fee = platformFee(tip.amount, args.feeBps);

@@ -3,6 +3,7 @@
 // the settlement worker later moves them to creators in aggregate.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import type { TipStatus } from "../../db/types";
 import type { Creator } from "../models/creators.server";
 import { Problem } from "../utils/problem.server";
 import { CURRENCY_RULES, formatMoney, type Currency } from "./currency";
@@ -13,7 +14,7 @@ export const MESSAGE_MAX = 200;
 
 export interface Tip {
   id: string;
-  status: "pending" | "settled" | "refunded";
+  status: TipStatus;
   creator: string;
   amount: number;
   currency: Currency;
@@ -72,6 +73,8 @@ interface NewTip {
   fromAccountId: number;
   purpose?: TipPurpose;
   postId?: number | null;
+  /** Held by a fraud rule: settlement skips it until an admin approves. */
+  held?: boolean;
 }
 
 /** What a tip pays for: support, the unlock of one paid post, or a month of a pledge. */
@@ -104,6 +107,7 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
       payment_id: tip.paymentId,
       purpose: tip.purpose ?? "tip",
       post_id: tip.postId ?? null,
+      status: tip.held ? "held" : "pending",
     })
     .returning(["id", "status", "created_at"])
     .executeTakeFirstOrThrow();
@@ -138,7 +142,7 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
  */
 export async function createWalletTip(
   trx: Tx,
-  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number },
+  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number; held?: boolean },
 ): Promise<Tip> {
   validateTip(args.creator, args.input, "wallet");
   const walletId = await findAccountId(trx, accountCode.wallet(args.fan.id, args.input.currency));
@@ -155,6 +159,7 @@ export async function createWalletTip(
       fromAccountId: walletId,
       purpose: args.purpose,
       postId: args.postId,
+      held: args.held,
     });
   } catch (error) {
     if (error instanceof InsufficientBalance) throw insufficientFunds();
@@ -169,7 +174,7 @@ function insufficientFunds() {
 /** A tip paid by card, recorded once its payment succeeded (called from the payment's confirmation). */
 export async function createCardTip(
   trx: Tx,
-  args: { paymentId: string; fanId: number | null; supporterName: string | null; creator: Creator; input: TipInput },
+  args: { paymentId: string; fanId: number | null; supporterName: string | null; creator: Creator; input: TipInput; held?: boolean },
 ): Promise<Tip> {
   const clearing = await systemAccountId(trx, "clearing", args.input.currency);
   return recordTip(trx, {
@@ -181,6 +186,7 @@ export async function createCardTip(
     source: "card",
     paymentId: args.paymentId,
     fromAccountId: clearing,
+    held: args.held,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getPaymentProvider } from "~/money/payment-provider.server";
-import { refundTip } from "~/money/refunds.server";
+import { refundTipAsAdmin } from "~/money/review.server";
 import { handleApi, jsonResponse, methodNotAllowed, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -21,8 +21,8 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     if (admin.role !== "admin") throw new Problem(403, "admin_only", "Only admins can refund tips.");
     const tipId = params.tipId ?? "";
     if (!/^[0-9a-f-]{36}$/i.test(tipId)) throw new Problem(404, "tip_not_found", "No such tip.");
-    const result = await refundTip(getDb(), getPaymentProvider(), { tipId, feeBps: getEnv().PLATFORM_FEE_BPS });
-    // Money-moving admin actions leave a trace with who did it.
+    // Money-moving admin actions leave a trace with who did it: the audit log (/admin/audit), and the log.
+    const result = await refundTipAsAdmin(getDb(), getPaymentProvider(), { tipId, adminId: admin.id, feeBps: getEnv().PLATFORM_FEE_BPS });
     getLogger().info({ admin: admin.id, tip: tipId, alreadyRefunded: result.alreadyRefunded }, "admin refunded a tip");
     return jsonResponse(200, result);
   });

@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { hasTwoFactor, verifySecondFactor } from "~/models/two-factor.server";
 import { createApiToken, revokeApiToken, verifyLogin } from "~/models/users.server";
 import { checkRateLimit, clientIp, recordFailure } from "~/risk/rate-limits.server";
 import { cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { Problem } from "~/utils/problem.server";
 
-const Credentials = z.object({ email: cleanText(254, 1), password: cleanText(200, 1) }).strict();
+// otp: the current TOTP code (or a recovery code) when the account has two-factor on; the token then counts as
+// having proved the second factor (needed for payouts).
+const Credentials = z.object({ email: cleanText(254, 1), password: cleanText(200, 1), otp: cleanText(20, 1).optional() }).strict();
 
 export const loader = ({ request }: ActionFunctionArgs) => handleApi(request, async () => { throw methodNotAllowed(["POST", "DELETE"]); });
 
@@ -28,5 +31,13 @@ export const action = ({ request }: ActionFunctionArgs) =>
       await recordFailure("token", subject);
       throw new Problem(401, "invalid_credentials", "The email or password is not right.");
     }
-    return jsonResponse(201, { token: await createApiToken(getDb(), user.id), tokenType: "Bearer" });
+    const twoFactor = await hasTwoFactor(getDb(), user.id);
+    if (twoFactor) {
+      if (!data.otp) throw new Problem(401, "otp_required", "This account has two-factor authentication on: send the current code as otp.");
+      if (!(await verifySecondFactor(getDb(), user.id, data.otp))) {
+        await recordFailure("token", subject);
+        throw new Problem(401, "invalid_otp", "That code is not right, or was used already.");
+      }
+    }
+    return jsonResponse(201, { token: await createApiToken(getDb(), user.id, { secondFactor: twoFactor }), tokenType: "Bearer" });
   });

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireApiCreator } from "~/models/creators.server";
+import { requirePayoutSecondFactor } from "~/models/two-factor.server";
 import { startConnectOnboarding } from "~/money/connect.server";
 import { connectCountry, getPaymentProvider } from "~/money/payment-provider.server";
 import { handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
@@ -20,6 +21,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (request.method !== "POST") throw methodNotAllowed(["POST"]);
     const user = await requireApiUser(request);
     const creator = await requireApiCreator(getDb(), user);
+    await requirePayoutSecondFactor(getDb(), user);
     const hasBody = Number(request.headers.get("Content-Length") ?? 0) > 0 || request.headers.has("Content-Type");
     const body = hasBody ? (await readJson(request, Onboarding)).data : {};
     const origin = new URL(request.url).origin;

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { getCreatorByHandle } from "~/models/creators.server";
-import { consumeRateLimit } from "~/risk/rate-limits.server";
-import { createWalletTip } from "~/money/tips.server";
+import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
+import { screenPayment } from "~/risk/screening.server";
+import { createWalletTip, validateTip } from "~/money/tips.server";
 import { Amount, CurrencyField, cleanText, handleApi, jsonResponse, methodNotAllowed, readJson, requireApiUser } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { parseIdempotencyKey, requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
@@ -35,7 +36,11 @@ export const action = ({ request }: ActionFunctionArgs) =>
       async (trx) => {
         const creator = await getCreatorByHandle(trx, data.creator);
         if (!creator) throw new Problem(404, "creator_not_found", `No creator with the handle @${data.creator.replace(/^@/, "")}.`);
-        const tip = await createWalletTip(trx, { fan, creator, input: data });
+        validateTip(creator, data, "wallet");
+        // Fraud rules: a blocked tip is a 403 with nothing written; a held one waits for an admin before settling.
+        const screening = await screenPayment(trx, { action: "wallet_tip", fan, creator, amount: data.amount, currency: data.currency, ip: clientIp(request) });
+        const tip = await createWalletTip(trx, { fan, creator, input: data, held: screening.held });
+        await screening.record(trx, { tipId: tip.id });
         return {
           status: 201,
           body: { id: tip.id, status: tip.status, creator: tip.creator, amount: tip.amount, currency: tip.currency, message: tip.message, anonymous: tip.anonymous, createdAt: tip.createdAt },

@@ -19,19 +19,21 @@ import { getDb } from "~/utils/db.server";
 import { getLocale, useT } from "~/utils/i18n";
 import { getLogger } from "~/utils/logger.server";
 import { requireCreator } from "~/utils/session.server";
+import { hasTwoFactor, requirePayoutSecondFactor } from "~/models/two-factor.server";
 
 export const meta = creatorPageMeta("dash.payouts.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { creator } = await requireCreator(request);
+  const { user, creator } = await requireCreator(request);
   const db = getDb();
   // Only a real provider pays into a bank account; the test-mode provider needs none.
   const connect = Boolean(getPaymentProvider().connect);
-  const [balances, payouts, notices, account] = await Promise.all([
+  const [balances, payouts, notices, account, twoFactorOn] = await Promise.all([
     getCreatorEarnings(db, creator.id),
     listCreatorPayouts(db, creator.id),
     listCreatorNotices(db, creator.id, 10),
     connect ? getPayoutAccount(db, creator.id) : null,
+    hasTwoFactor(db, user.id),
   ]);
   return {
     currency: creator.currency,
@@ -40,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     schedule: creator.payoutSchedule,
     payouts,
     notices,
+    twoFactor: !twoFactorOn ? ("setup" as const) : user.secondFactor ? ("ok" as const) : ("reauth" as const),
     payoutAccount: connect ? { ready: account?.ready ?? false, started: account !== null, detailsSubmitted: account?.detailsSubmitted ?? false } : null,
   };
 }
@@ -53,6 +56,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const locale = getLocale(request);
   const intent = (await request.formData()).get("intent");
   try {
+    // Both moving money out and choosing where it goes need two-factor on and proved by this sign-in.
+    await requirePayoutSecondFactor(getDb(), user);
     if (intent === "connect") {
       const here = `${new URL(request.url).origin}/dashboard/payouts`;
       const link = await startConnectOnboarding(getDb(), getPaymentProvider(), {
@@ -79,7 +84,7 @@ const NOTICE_KINDS = ["payout_failed", "payout_reversed", "bank_payout_failed"] 
 const isNoticeKind = (kind: string): kind is (typeof NOTICE_KINDS)[number] => (NOTICE_KINDS as readonly string[]).includes(kind);
 
 export default function DashboardPayouts() {
-  const { currency, available, minimum, schedule, payouts, notices, payoutAccount } = useLoaderData<typeof loader>();
+  const { currency, available, minimum, schedule, payouts, notices, payoutAccount, twoFactor } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const translate = useT();
@@ -101,6 +106,17 @@ export default function DashboardPayouts() {
       {connectReturn === "return" || connectReturn === "refresh" ? (
         <Notice tone={connectReturn === "return" ? "success" : "warning"}>
           {translate(connectReturn === "return" ? "dash.account.returned" : "dash.account.expired")}
+        </Notice>
+      ) : null}
+
+      {twoFactor !== "ok" ? (
+        <Notice tone="warning">
+          <p>{translate(twoFactor === "setup" ? "twoFactor.required" : "twoFactor.reauth")}</p>
+          {twoFactor === "setup" ? (
+            <p>
+              <Link to="/account/security">{translate("twoFactor.setupLink")}</Link>
+            </p>
+          ) : null}
         </Notice>
       ) : null}
 

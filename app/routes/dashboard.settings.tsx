@@ -2,17 +2,18 @@
 // small forms on one page; the submit button's `intent` says which one was sent.
 import { data, redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { AvatarPicker, avatarChoice, creatorPageMeta, RadioGroup, SelectField, useFocusFirstInvalid, useFormatMoney } from "~/components/dashboard";
 import { Notice } from "~/components/fan";
 import { Field, SubmitButton, TextAreaField, type FieldErrors } from "~/components/forms";
-import { amountInputText, creatorLimits, goalForm, listShippedAvatars, PAYOUT_SCHEDULES, payoutSettingsForm, profileForm } from "~/models/creator-forms.server";
+import { amountInputText, problemMessage, creatorLimits, goalForm, listShippedAvatars, PAYOUT_SCHEDULES, payoutSettingsForm, profileForm } from "~/models/creator-forms.server";
 import { CATEGORIES, updateCreatorSettings } from "~/models/creators.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { getLocale, useT } from "~/utils/i18n";
 import { requireCreator } from "~/utils/session.server";
+import { hasTwoFactor, requirePayoutSecondFactor } from "~/models/two-factor.server";
 
 export const meta = creatorPageMeta("dash.settings.title");
 
@@ -20,7 +21,7 @@ const INTENTS = ["profile", "goal", "removeGoal", "payouts"] as const;
 type Intent = (typeof INTENTS)[number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { creator } = await requireCreator(request);
+  const { user, creator } = await requireCreator(request);
   const avatars = await listShippedAvatars();
   return {
     creator: {
@@ -40,13 +41,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     avatars,
     categories: CATEGORIES,
     schedules: PAYOUT_SCHEDULES,
+    twoFactor: await hasTwoFactor(getDb(), user.id),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, creator } = await requireCreator(request);
   const locale = getLocale(request);
-  const intent = (await request.clone().formData()).get("intent") as Intent;
+  const sent = await request.clone().formData();
+  const intent = sent.get("intent") as Intent;
   if (intent === "removeGoal") {
     await updateCreatorSettings(getDb(), user.id, { goalTitle: null, goalAmount: null });
     return redirect("/dashboard/settings?saved=goal#goal");
@@ -60,13 +63,23 @@ export async function action({ request }: ActionFunctionArgs) {
           ? await parseForm(request, payoutSettingsForm(locale, creator.currency))
           : null;
   if (!form) throw new Response("Unknown form", { status: 400 });
+  if (intent === "payouts") {
+    // Payout settings need two-factor on and proved by this sign-in, like payouts themselves.
+    try {
+      await requirePayoutSecondFactor(getDb(), user);
+    } catch (error) {
+      const problem = problemMessage(locale, error);
+      const values = Object.fromEntries([...sent].map(([k, v]) => [k, String(v)]));
+      return data({ intent, errors: { payoutSchedule: [problem.message] }, values }, { status: problem.status });
+    }
+  }
   if (!form.ok) return data({ intent, errors: form.errors, values: form.values }, { status: 422 });
   await updateCreatorSettings(getDb(), user.id, form.data);
   return redirect(`/dashboard/settings?saved=${intent}#${intent}`);
 }
 
 export default function DashboardSettings() {
-  const { creator, limits, avatars, categories, schedules } = useLoaderData<typeof loader>();
+  const { creator, limits, avatars, categories, schedules, twoFactor } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const translate = useT();
@@ -179,6 +192,19 @@ export default function DashboardSettings() {
             {translate("dash.settings.savePayouts")}
           </SubmitButton>
         </Form>
+      </section>
+
+      <section className="dash-section" aria-labelledby="security">
+        <h2 id="security" tabIndex={-1}>
+          {translate("security.twoFactor")}
+        </h2>
+        <p className="muted">{translate("security.twoFactorLead")}</p>
+        <p data-two-factor={twoFactor ? "on" : "off"}>
+          <strong>{translate(twoFactor ? "security.twoFactorOn" : "security.twoFactorOff")}</strong>
+        </p>
+        <p>
+          <Link to="/account/security">{translate(twoFactor ? "security.heading" : "twoFactor.setupLink")}</Link>
+        </p>
       </section>
     </>
   );

@@ -1,10 +1,12 @@
-// Sign in, `/login`: email and password; success starts a new session and goes back to `redirectTo` (same site only).
+// Sign in, `/login`: email and password; success starts a new session and goes back to `redirectTo` (same site only)
+// — or, with two-factor on, goes on to the code step at /login/two-factor.
 import { data, redirect } from "@remix-run/node";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 
 import { Field, FormError, SubmitButton } from "~/components/forms";
+import { hasTwoFactor } from "~/models/two-factor.server";
 import { verifyLogin } from "~/models/users.server";
 import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
 import { getDb } from "~/utils/db.server";
@@ -13,7 +15,7 @@ import { parseForm } from "~/utils/forms.server";
 import { getLocale, isLocale, t, useT } from "~/utils/i18n";
 import type { Locale } from "~/utils/i18n";
 import { Problem } from "~/utils/problem.server";
-import { createUserSession, getSessionUser, safeRedirect } from "~/utils/session.server";
+import { createUserSession, getSessionUser, safeRedirect, startSignInChallenge } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/");
@@ -25,6 +27,12 @@ export const meta: MetaFunction = ({ matches }) => {
   const rootData = matches.find((match) => match.id === "root")?.data as { locale?: unknown } | undefined;
   const locale: Locale = isLocale(rootData?.locale) ? rootData.locale : "ko";
   return [{ title: t(locale, "auth.signInTitle") }];
+};
+
+/** A refused sign-in (429) tells the browser when to try again. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
 
 const SignInForm = z.object({
@@ -56,6 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 401 },
     );
   }
+  if (await hasTwoFactor(getDb(), user.id)) return startSignInChallenge(user.id, safeRedirect(redirectTo, "/"));
   return createUserSession(request, user.id, safeRedirect(redirectTo, "/"));
 }
 
@@ -96,6 +105,9 @@ export default function Login() {
             {t("auth.signInSubmit")}
           </SubmitButton>
         </Form>
+        <p className="auth-switch">
+          <Link to="/forgot-password">{t("reset.forgotLink")}</Link>
+        </p>
         <p className="auth-switch">
           {t("auth.noAccount")} <Link to={signUpHref}>{t("auth.signUpLink")}</Link>
         </p>

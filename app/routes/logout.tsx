@@ -7,6 +7,8 @@ export async function loader() {
   return redirect("/");
 }
 
+/** `intent=everywhere` (the account security page) ends every session of the account. */
 export async function action({ request }: ActionFunctionArgs) {
-  return logout(request);
+  const intent = (await request.formData()).get("intent");
+  return logout(request, { everywhere: intent === "everywhere" });
 }

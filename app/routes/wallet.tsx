@@ -11,10 +11,11 @@ import { Field, FieldErrorList, FormError, SubmitButton } from "~/components/for
 import { DateTime, Money } from "~/components/money";
 import { CURRENCIES, CURRENCY_RULES, formatMoney } from "~/money/currency";
 import { getPaymentProvider } from "~/money/payment-provider.server";
-import { getWalletBalances, topUpWallet } from "~/money/payments.server";
+import { getWalletBalances, topUpWallet, validateTopUp } from "~/money/payments.server";
 import { cancelPledge, listFanPledges } from "~/money/pledges.server";
 import { listWalletActivity } from "~/money/wallet-history.server";
-import { consumeRateLimit } from "~/risk/rate-limits.server";
+import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
+import { noteCardDecline, screenPayment } from "~/risk/screening.server";
 import { getDb } from "~/utils/db.server";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
 import { parseAmountInput, parseForm } from "~/utils/forms.server";
@@ -95,10 +96,13 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await consumeRateLimit("topup", user.id);
     const provider = getPaymentProvider();
+    const risk = { fan: user, ip: clientIp(request), card: input.card, amount, currency: input.currency };
     const answer = await withIdempotency(
       db,
       { userId: user.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", "/wallet#topup", { amount, currency: input.currency, card: input.card }) },
       async (trx) => {
+        validateTopUp(amount, input.currency);
+        const screening = await screenPayment(trx, { action: "topup", ...risk });
         const outcome = await topUpWallet(trx, provider, {
           userId: user.id,
           amount,
@@ -106,11 +110,16 @@ export async function action({ request }: ActionFunctionArgs) {
           card: input.card,
           providerKey: `topup:${user.id}:${input.idempotencyKey}`,
         });
+        await screening.record(trx, { paymentId: outcome.payment.id });
         if (!outcome.ok) return { status: outcome.problem.status, body: outcome.problem.toJSON() };
         return { status: 201, body: { paymentId: outcome.payment.id } };
       },
     );
-    if (answer.status !== 201) return failure("topup", describeProblem(locale, problemFromAnswer(answer), context), values);
+    if (answer.status !== 201) {
+      const problem = problemFromAnswer(answer);
+      if (problem.code === "card_declined" && !answer.replayed) await noteCardDecline({ action: "topup", ...risk });
+      return failure("topup", describeProblem(locale, problem, context), values);
+    }
     return redirect("/wallet?notice=topup");
   } catch (error) {
     if (error instanceof Problem && error.status < 500) return failure("topup", describeProblem(locale, error, context), values);
@@ -118,7 +127,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const TIP_STATUS: Record<string, MessageKey | null> = { pending: null, settled: null, refunded: "wallet.activity.refunded" };
+const TIP_STATUS: Record<string, MessageKey | null> = { pending: null, held: "wallet.activity.held", settled: null, refunded: "wallet.activity.refunded" };
 
 export default function Wallet() {
   const page = useLoaderData<typeof loader>();

@@ -1,7 +1,7 @@
 // Shared plumbing of the JSON API v1: reading bodies, bearer auth, and turning every failure into
 // application/problem+json — user input gets a 4xx, an unavailable database a 503, never a bare 500 page.
 import { z, type ZodType } from "zod";
-import { getUserByApiToken, type User } from "../models/users.server";
+import { getUserByApiToken, type SignedInUser } from "../models/users.server";
 import { isUnreachable } from "./connectivity.server";
 import { getDb } from "./db.server";
 import { getLogger } from "./logger.server";
@@ -82,7 +82,7 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
 }
 
 /** The user behind `Authorization: Bearer <token>`; 401 otherwise. */
-export async function requireApiUser(request: Request): Promise<User> {
+export async function requireApiUser(request: Request): Promise<SignedInUser> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S{1,200})$/i.exec(header);
   if (!match) {
@@ -97,6 +97,11 @@ export async function requireApiUser(request: Request): Promise<User> {
     });
   }
   return user;
+}
+
+/** The bearer token of a request that passed requireApiUser. */
+export function bearerToken(request: Request) {
+  return (request.headers.get("Authorization") ?? "").replace(/^Bearer\s+/i, "");
 }
 
 /** Money amounts in the API are JSON integers in minor units; strings, fractions and unsafe numbers are refused. */

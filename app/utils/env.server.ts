@@ -58,6 +58,16 @@ const EnvSchema = z.object({
   RATE_LIMIT_TOPUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGNINS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // Fraud rules (app/risk/fraud-rules.ts): beyond these counts in an hour a tip is held for review.
+  RISK_FAN_TIPS_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  RISK_IP_TIPS_PER_HOUR: z.coerce.number().int().min(1).default(1000),
+  RISK_CARD_PAYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  // Small declined card payments in an hour (by fan, address or card) that count as card testing, and how long
+  // the fan and the address are then blocked.
+  RISK_DECLINES_BEFORE_BLOCK: z.coerce.number().int().min(1).default(5),
+  RISK_BLOCK_MINUTES: z.coerce.number().int().min(1).default(60),
+  // Accounts younger than this tipping large amounts are held for review.
+  RISK_NEW_ACCOUNT_HOURS: z.coerce.number().min(0).default(24),
   // Base64 of a 32-byte Ed25519 seed signing the transparency log's blocks (derived from SESSION_SECRET in development).
   LEDGER_SIGNING_KEY: z.string().optional(),
   // Bearer token for /metrics; without it only loopback clients may scrape.

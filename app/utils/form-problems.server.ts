@@ -114,6 +114,12 @@ export function describeProblem(locale: Locale, problem: Problem, context: Conte
     case "pledge_not_found":
       shown = onForm(t(locale, "fan.problem.pledgeNotFound"));
       break;
+    case "tip_blocked":
+      shown = onForm(t(locale, "fan.problem.tipBlocked"));
+      break;
+    case "topup_blocked":
+      shown = onForm(t(locale, "fan.problem.topupBlocked"));
+      break;
     case "rate_limited":
       shown = onForm(t(locale, "fan.problem.rateLimited"));
       break;

@@ -7,6 +7,7 @@ import { fanEn, fanKo } from "../i18n/fan";
 import { shareEn, shareKo } from "../i18n/share";
 import { shellEn, shellKo } from "../i18n/shell";
 import { transparencyEn, transparencyKo } from "../i18n/transparency";
+import { trustEn, trustKo } from "../i18n/trust";
 
 export const LOCALES = ["ko", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -71,11 +72,11 @@ export function localeCookieFor(request: Request): string | null {
 }
 
 // Dictionaries live in app/i18n/, one module per area of the site, merged here.
-const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...shareKo };
+const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...shareKo, ...trustKo };
 
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...shareEn };
+const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...shareEn, ...trustEn };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { ko, en };
 

@@ -6,6 +6,7 @@ import * as m20261129000300 from "./20261129000300_sessions_unlocks_pledges";
 import * as m20261129000400 from "./20261129000400_transparency";
 import * as m20261129000500 from "./20261129000500_stripe";
 import * as m20261130000600 from "./20261130000600_overlays";
+import * as m20261130000700 from "./20261130000700_trust";
 
 const migrations: Record<string, Migration> = {
   "20261129000100_people": m20261129000100,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "20261129000400_transparency": m20261129000400,
   "20261129000500_stripe": m20261129000500,
   "20261130000600_overlays": m20261130000600,
+  "20261130000700_trust": m20261130000700,
 };
 
 export const migrationProvider: MigrationProvider = {

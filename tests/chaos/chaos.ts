@@ -66,6 +66,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000",
     RATE_LIMIT_TOPUPS_PER_HOUR: "1000000",
     RATE_LIMIT_TIPS_PER_MINUTE: "1000000",
+    RISK_IP_TIPS_PER_HOUR: "1000000",
+    RISK_FAN_TIPS_PER_HOUR: "1000000",
+    RISK_CARD_PAYMENTS_PER_HOUR: "1000000",
   };
   const web = await startWeb(env);
   const workers: RunningProcess[] = [startWorkers(env), startWorkers(env)];
@@ -91,7 +94,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   try {
     // People.
-    const creators = await Promise.all(Array.from({ length: options.creators }, () => api.newCreator("KRW")));
+    const creators = await Promise.all(Array.from({ length: options.creators }, () => api.newCreator("KRW", { twoFactor: true })));
     await sql`update creators set payout_minimum = 1000`.execute(db);
     const fans = await Promise.all(Array.from({ length: options.fans }, () => api.signUp("ChaosFan")));
     for (const fan of fans) await api.topUp(fan.token, 200_000);

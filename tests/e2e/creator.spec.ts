@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { totp } from "../../app/utils/totp.server";
 import { apiClient } from "../support/api-client";
 
 test.use({ locale: "ko-KR" });
@@ -185,6 +186,27 @@ test("a fan's tip shows up with its message after settlement, exports as CSV, an
     expect(response.headers()["content-disposition"]).toMatch(/^attachment; filename="sodam-tips-/);
   });
 
+  await test.step("payouts need two-factor: the creator sets it up with an authenticator code", async () => {
+    await page.goto("/dashboard/payouts");
+    await expect(page.getByRole("status").filter({ hasText: "먼저 2단계 인증을 설정하세요" })).toBeVisible();
+    await page.getByRole("button", { name: "지금 지급받기" }).click();
+    await expect(page.getByRole("alert")).toHaveText(/먼저 2단계 인증을 설정하세요/);
+
+    await page.getByRole("link", { name: "2단계 인증 설정하기" }).first().click();
+    await expect(page).toHaveURL(/\/account\/security/);
+    await page.getByRole("button", { name: "2단계 인증 설정하기" }).click();
+    await expect(page.getByRole("img", { name: "2단계 인증 설정용 QR 코드" })).toBeVisible();
+    const secret = (await page.getByTestId("totp-secret").textContent())!;
+    await page.getByLabel("인증 코드").fill("000000");
+    await page.getByRole("button", { name: "확인하고 켜기" }).click();
+    await expect(page.locator("#enrol-code-error")).toHaveText(/코드가 맞지 않아요/);
+    await page.getByLabel("인증 코드").fill(totp(secret));
+    await page.getByRole("button", { name: "확인하고 켜기" }).click();
+    await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+    await expect(page.locator("[data-two-factor]")).toHaveAttribute("data-two-factor", "on");
+    await expectNoSeriousAxeViolations(page);
+  });
+
   await test.step("pay me now reserves the available balance and the worker pays it", async () => {
     await page.goto("/dashboard/payouts");
     // 12,000 less the 5 % fee, once the release worker made it available.
@@ -316,10 +338,10 @@ test.describe("without JavaScript", () => {
     await expect(page.locator(".goal__title")).toHaveText("새 마이크");
     await expect(page.locator(".goal__text")).toContainText("₩300,000");
 
-    // A new creator has nothing available: the refusal is shown on the page.
+    // A new creator without two-factor is told to set it up first, on the page.
     await page.goto("/dashboard/payouts");
     await page.getByRole("button", { name: "지금 지급받기" }).click();
-    await expect(page.getByRole("alert")).toHaveText(/최소 지급액보다 적어요/);
+    await expect(page.getByRole("alert")).toHaveText(/먼저 2단계 인증을 설정하세요/);
   });
 });
 

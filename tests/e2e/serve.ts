@@ -21,7 +21,9 @@ await db.destroy();
 
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: "warn",
   // Every browser test signs up from 127.0.0.1.
-  RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000", RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000", RATE_LIMIT_TOPUPS_PER_HOUR: "1000000" };
+  RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000", RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000", RATE_LIMIT_TOPUPS_PER_HOUR: "1000000",
+  // …with the same few test cards: the fraud rules' counts are tested in tests/integration/fraud.test.ts.
+  RISK_IP_TIPS_PER_HOUR: "1000000", RISK_FAN_TIPS_PER_HOUR: "1000000", RISK_CARD_PAYMENTS_PER_HOUR: "1000000", RISK_DECLINES_BEFORE_BLOCK: "1000000" };
 const run = (script: string) => spawn(process.execPath, ["--import", "tsx", script], { env, stdio: "inherit" });
 const children: ChildProcess[] = [run("app/cli/web.ts"), run("workers/index.ts")];
 

@@ -353,7 +353,7 @@ describe("refunds and chargebacks reverse a card tip wherever it is", () => {
 
 describe("Connect payouts", () => {
   it("onboards an Express account, pays only once it can receive transfers, exactly once, and reverses a reversed transfer", async () => {
-    const creatorUser = await api.newCreator();
+    const creatorUser = await api.newCreator("KRW", { twoFactor: true });
     const creator = (await getCreatorByHandle(t.db, creatorUser.handle))!;
 
     const onboarding = await api.request("POST", "/api/v1/me/connect/onboarding", { token: creatorUser.token });

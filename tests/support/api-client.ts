@@ -1,5 +1,6 @@
 // A small client for the JSON API v1, as a fan's app or a script would use it.
 import { randomBytes, randomUUID } from "node:crypto";
+import { totp } from "../../app/utils/totp.server";
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -47,17 +48,32 @@ export function apiClient(baseUrl: string) {
     return answer.body;
   }
 
-  async function newCreator(currency: "KRW" | "USD" = "KRW") {
+  /**
+   * Turns on two-factor authentication as an authenticator app would; the token used counts as having proved it
+   * (enough for payouts). Returns the secret (to make later codes) and the recovery codes.
+   */
+  async function enableTwoFactor(token: string) {
+    const started = await request("POST", "/api/v1/me/two-factor", { token });
+    if (started.status !== 201) throw new Error(`two-factor start failed: ${started.status} ${JSON.stringify(started.body)}`);
+    const secret = started.body.secret as string;
+    const confirmed = await request("POST", "/api/v1/me/two-factor/confirm", { token, body: { code: totp(secret) } });
+    if (confirmed.status !== 200) throw new Error(`two-factor confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+    return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
+  }
+
+  /** A creator; with `twoFactor`, one whose token may request payouts (two-factor on and proved). */
+  async function newCreator(currency: "KRW" | "USD" = "KRW", options: { twoFactor?: boolean } = {}) {
     const user = await signUp("Creator");
     const handle = `c_${randomBytes(5).toString("hex")}`;
     const answer = await request("POST", "/api/v1/me/creator", { token: user.token, body: { handle, displayName: `Creator ${handle}`, currency } });
     if (answer.status !== 201) throw new Error(`creator failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return { ...user, handle };
+    const twoFactor = options.twoFactor ? await enableTwoFactor(user.token) : null;
+    return { ...user, handle, totpSecret: twoFactor?.secret ?? null, recoveryCodes: twoFactor?.recoveryCodes ?? [] };
   }
 
   function tip(token: string, body: Record<string, unknown>, key: string | null = randomUUID()) {
     return request("POST", "/api/v1/tips", { token, body, headers: key === null ? {} : { "Idempotency-Key": key } });
   }
 
-  return { request, signUp, topUp, newCreator, tip };
+  return { request, signUp, topUp, newCreator, enableTwoFactor, tip };
 }

@@ -60,6 +60,11 @@ export async function useTestDatabase(options: { checkInvariants?: boolean } = {
     RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000",
     RATE_LIMIT_SIGNINS_PER_15_MINUTES: "1000000",
     RATE_LIMIT_TOPUPS_PER_HOUR: "1000000",
+    // Every test pays from 127.0.0.1 with the same few test cards; the fraud rules are tested with their own server.
+    RISK_IP_TIPS_PER_HOUR: "1000000",
+    RISK_FAN_TIPS_PER_HOUR: "1000000",
+    RISK_CARD_PAYMENTS_PER_HOUR: "1000000",
+    RISK_DECLINES_BEFORE_BLOCK: "1000000",
   };
   Object.assign(process.env, env);
   resetEnvForTests();
