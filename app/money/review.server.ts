@@ -6,6 +6,8 @@ import type { DB } from "../../db/client";
 import type { Currency } from "./currency";
 import { inTransaction, type Tx } from "./ledger.server";
 import type { PaymentProvider } from "./provider.server";
+import { writeOutbox } from "./outbox.server";
+import { getTipReceipt } from "./receipts.server";
 import { refundTip } from "./refunds.server";
 import { Problem } from "../utils/problem.server";
 
@@ -78,7 +80,7 @@ export async function approveHeldTip(db: DB, args: { tipId: string; adminId: num
       .set({ status: "pending" })
       .where("id", "=", args.tipId)
       .where("status", "=", "held")
-      .returning(["id", "amount", "currency"])
+      .returning(["id", "amount", "currency", "creator_id"])
       .executeTakeFirst();
     if (!tip) {
       const exists = await trx.selectFrom("tips").select("status").where("id", "=", args.tipId).executeTakeFirst();
@@ -86,6 +88,20 @@ export async function approveHeldTip(db: DB, args: { tipId: string; adminId: num
       throw new Problem(409, "tip_not_held", `This tip is ${exists.status}, not held for review.`);
     }
     await recordAdminAction(trx, { adminId: args.adminId, action: "approve_tip", tipId: tip.id, amount: tip.amount, currency: tip.currency as Currency, outcome: "approved" });
+    // Held tips were not announced when they came in; now the creator's overlay and tools hear of it.
+    const receipt = (await getTipReceipt(trx, tip.id))!;
+    await writeOutbox(trx, {
+      topic: "tip.created",
+      payload: {
+        tipId: tip.id,
+        creatorId: tip.creator_id,
+        amount: tip.amount,
+        currency: tip.currency,
+        supporterName: receipt.supporter,
+        message: receipt.message,
+        createdAt: receipt.createdAt,
+      },
+    });
     return { tipId: tip.id, status: "pending" as const };
   });
 }

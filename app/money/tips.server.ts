@@ -111,7 +111,8 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
     })
     .returning(["id", "status", "created_at"])
     .executeTakeFirstOrThrow();
-  await writeOutbox(trx, {
+  // A tip held for review is announced (live alert, settlement kick) only once an admin approves it.
+  if (!tip.held) await writeOutbox(trx, {
     topic: "tip.created",
     payload: {
       tipId: row.id,

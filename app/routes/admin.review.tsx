@@ -10,6 +10,7 @@ import { Notice } from "~/components/fan";
 import { FormError, SubmitButton } from "~/components/forms";
 import { DateTime, Money } from "~/components/money";
 import { getPaymentProvider } from "~/money/payment-provider.server";
+import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { approveHeldTip, listHeldTips, refundTipAsAdmin } from "~/money/review.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -36,7 +37,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!form.ok) throw new Response("Bad request", { status: 400 });
   const { intent, tipId } = form.data;
   try {
-    if (intent === "approve") await approveHeldTip(getDb(), { tipId, adminId: admin.id });
+    if (intent === "approve") {
+      await approveHeldTip(getDb(), { tipId, adminId: admin.id });
+      relayTipEventsSoon();
+    }
     else await refundTipAsAdmin(getDb(), getPaymentProvider(), { tipId, adminId: admin.id, feeBps: getEnv().PLATFORM_FEE_BPS });
     getLogger().info({ admin: admin.id, tip: tipId, intent }, "admin reviewed a held tip");
     return redirect(`/admin/review?done=${intent === "approve" ? "approved" : "refunded"}`);

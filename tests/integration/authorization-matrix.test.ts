@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealBlocks } from "../../app/money/transparency.server";
 import { savePost } from "../../app/models/posts.server";
 import { getCreatorByHandle } from "../../app/models/creators.server";
+import { getOverlaySettings } from "../../app/models/overlays.server";
 import { apiClient } from "../support/api-client";
 import { useTestDatabase } from "../support/database";
 import { startWeb } from "../support/processes";
@@ -39,6 +40,8 @@ interface Context {
   heldTipId: string;
   proofId: string;
   secret: string;
+  /** The owner's stream overlay address secret (a capability: whoever holds it sees the alerts). */
+  overlaySecret: string;
   actors: Record<Role, Actor>;
 }
 
@@ -76,6 +79,27 @@ const MATRIX: Record<string, Probe[]> = {
       expect: tippers,
     },
   ],
+  "$handle.qr[.svg].ts": [{ method: "GET", path: (c) => `/@${c.owner.handle}/qr.svg`, expect: all("allow") }],
+  "$handle.qr[.png].ts": [{ method: "GET", path: (c) => `/@${c.owner.handle}/qr.png`, expect: all("allow") }],
+  // The tip widget is for everyone, guests included; a form without a card number is refused for its input (422).
+  "embed.$handle._index.tsx": [
+    { method: "GET", path: (c) => `/embed/${c.owner.handle}`, expect: all("allow"), noLeakTo: notOwner },
+    {
+      method: "POST",
+      path: (c) => `/embed/${c.owner.handle}`,
+      form: () => ({ intent: "tip", method: "card", amount: "3000", idempotencyKey: randomUUID() }),
+      expect: all(422),
+    },
+  ],
+  "embed.$handle.goal.tsx": [{ method: "GET", path: (c) => `/embed/${c.owner.handle}/goal`, expect: all("allow"), noLeakTo: notOwner }],
+  // The overlay address is the credential: anyone holding it sees the page, nobody without it does. (Its event
+  // stream with the right secret never ends, so the stream is probed here without it; tests/integration/
+  // overlay.test.ts reads it.)
+  "overlay.$secret.ts": [
+    { method: "GET", path: (c) => `/overlay/${c.overlaySecret}`, expect: all("allow") },
+    { method: "GET", path: () => `/overlay/${"x".repeat(32)}`, expect: all(404) },
+  ],
+  "overlay.$secret.events.ts": [{ method: "GET", path: () => `/overlay/${"x".repeat(32)}/events`, expect: all(404) }],
   "$handle.p.$slug.tsx": [
     { method: "GET", path: (c) => `/@${c.owner.handle}/p/${c.slug}`, expect: all("allow") },
     { method: "POST", path: (c) => `/@${c.owner.handle}/p/${c.slug}`, form: () => ({}), expect: signedIn },
@@ -148,6 +172,11 @@ const MATRIX: Record<string, Probe[]> = {
     },
   ],
   "dashboard.posts._index.tsx": dashboard("/dashboard/posts"),
+  "dashboard.share.tsx": [
+    ...dashboard("/dashboard/share"),
+    { method: "POST", path: () => "/dashboard/share", form: () => ({ intent: "preferences", minAmount: "1000", blockedWords: "" }), expect: creatorsOnly },
+  ],
+  "dashboard.share_.card.tsx": dashboard("/dashboard/share/card"),
   "dashboard.settings.tsx": [
     ...dashboard("/dashboard/settings"),
     { method: "POST", path: () => "/dashboard/settings", form: () => ({ intent: "nothing" }), expect: creatorsOnly },
@@ -252,6 +281,7 @@ beforeAll(async () => {
     heldTipId: held.body.id,
     proofId: proof.public_id,
     secret,
+    overlaySecret: (await getOverlaySettings(t.db, ownerCreator.id)).secret,
     actors: {
       anonymous: { token: null, page: webSession(web.url), email: "", recoveryCodes: [] },
       fan,

@@ -3,6 +3,7 @@
 // queue (and is settled after); card testing blocks the fan and the address; with Redis away tips still go through.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../support/api-client";
 import { useTestDatabase } from "../support/database";
@@ -144,6 +145,10 @@ describe("fraud rules over HTTP", () => {
     await waitFor(async () => (await tipRow(ordinary.body.id)).status === "settled", 20_000, "the ordinary tip to settle");
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await tipRow(held.body.id)).toEqual({ status: "held", settlement_id: null });
+    // Nor is it announced: no live alert or tip.created event for the creator's overlay and tools yet.
+    const announced = async () =>
+      (await t.db.selectFrom("outbox").select("id").where("topic", "=", "tip.created").where(sql<string>`payload->>'tipId'`, "=", held.body.id).execute()).length;
+    expect(await announced()).toBe(0);
 
     const admin = await makeAdmin();
     const queue = await admin.session.get("/admin/review");
@@ -160,6 +165,7 @@ describe("fraud rules over HTTP", () => {
     const approved = await admin.session.post("/admin/review", { intent: "approve", tipId: held.body.id });
     expect(approved).toMatchObject({ status: 302, location: "/admin/review?done=approved" });
     await waitFor(async () => (await tipRow(held.body.id)).status === "settled", 20_000, "the approved tip to settle");
+    expect(await announced()).toBe(1);
     // Approving twice is refused: it is no longer held.
     expect((await admin.session.post("/admin/review", { intent: "approve", tipId: held.body.id })).status).toBe(409);
 
