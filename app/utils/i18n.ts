@@ -4,6 +4,7 @@
 import { useLocation, useRouteLoaderData } from "@remix-run/react";
 import { creatorEn, creatorKo } from "../i18n/creator";
 import { fanEn, fanKo } from "../i18n/fan";
+import { moneyTrustEn, moneyTrustKo } from "../i18n/money-trust";
 import { shellEn, shellKo } from "../i18n/shell";
 import { transparencyEn, transparencyKo } from "../i18n/transparency";
 
@@ -70,11 +71,11 @@ export function localeCookieFor(request: Request): string | null {
 }
 
 // Dictionaries live in app/i18n/, one module per area of the site, merged here.
-const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo };
+const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...moneyTrustKo };
 
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn };
+const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...moneyTrustEn };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { ko, en };
 

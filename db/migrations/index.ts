@@ -5,6 +5,7 @@ import * as m20261129000200 from "./20261129000200_ledger";
 import * as m20261129000300 from "./20261129000300_sessions_unlocks_pledges";
 import * as m20261129000400 from "./20261129000400_transparency";
 import * as m20261129000500 from "./20261129000500_stripe";
+import * as m20261130000800 from "./20261130000800_creator_money";
 
 const migrations: Record<string, Migration> = {
   "20261129000100_people": m20261129000100,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "20261129000300_sessions_unlocks_pledges": m20261129000300,
   "20261129000400_transparency": m20261129000400,
   "20261129000500_stripe": m20261129000500,
+  "20261130000800_creator_money": m20261130000800,
 };
 
 export const migrationProvider: MigrationProvider = {
