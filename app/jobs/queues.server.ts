@@ -49,6 +49,8 @@ export function schedules() {
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
     { queue: QUEUES.transparency, id: "seal", every: 5_000, data: {} },
     { queue: QUEUES.maintenance, id: "purge", pattern: "0 30 4 * * *", tz: "Asia/Seoul", data: {} },
+    // Payouts stuck in processing: an admin alert and a creator notice (app/money/payout-tracking.server.ts).
+    { queue: QUEUES.maintenance, id: "payout-watch", every: env.PAYOUT_STUCK_CHECK_INTERVAL_MS, data: {} },
     // The outbox of webhooks: every stored event is processed eventually, even when its job was lost.
     { queue: QUEUES.stripeEvents, id: "stripe-events-sweep", every: env.STRIPE_EVENTS_SWEEP_MS, data: { kind: "sweep" } },
   ] as const;

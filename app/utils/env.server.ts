@@ -46,6 +46,10 @@ const EnvSchema = z.object({
   // A reserved payout not finished after this long (a crash, a provider outage) is resumed by the workers.
   PAYOUT_RESUME_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
   PAYOUT_RESUME_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+  // A payout still processing (not paid, not failed) this long after it was reserved raises an admin alert and a
+  // notice to its creator; the maintenance worker looks this often.
+  PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(3600),
+  PAYOUT_STUCK_CHECK_INTERVAL_MS: z.coerce.number().int().min(200).default(60_000),
   SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(5000),
   // Rate limits (Redis counters); generous for people, tight enough to stop scripts.
   RATE_LIMIT_TIPS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
