@@ -227,6 +227,7 @@ export interface WebhookDeliveriesTable {
   body: string;
   status: Generated<"pending" | "succeeded" | "failed">;
   attempts: Generated<number>;
+  generation: Generated<number>;
   created_at: Timestamp;
   last_attempt_at: Date | null;
   delivered_at: Date | null;

@@ -15,6 +15,7 @@ import { seoulDate, seoulMonth, seoulWallClock } from "../utils/seoul-time";
 import { formatMoney, type Currency } from "./currency";
 import { isPayoutAccountReady } from "./connect.server";
 import { ensureCreatorAccounts, inTransaction, postTransaction, systemAccountId, type Tx } from "./ledger.server";
+import { queueWebhookEvent } from "../models/webhooks.server";
 import { addCreatorNotice } from "./notices.server";
 import { recordPayoutEvent } from "./payout-tracking.server";
 import { payoutWithholding } from "./withholding";
@@ -194,7 +195,9 @@ export async function processPayout(db: DB, provider: PaymentProvider, payoutId:
       ],
     });
     await recordPayoutEvent(trx, payout.id, "paid", paid.paid_at ?? undefined);
-    return toPayout(paid);
+    const done = toPayout(paid);
+    await queueWebhookEvent(trx, { creatorId: done.creatorId, type: "payout.paid", key: done.id, data: payoutEventData(done), at: paid.paid_at ?? undefined });
+    return done;
   });
 }
 
@@ -233,6 +236,8 @@ export async function failPayout(db: Tx, payoutId: string, reason: string): Prom
     // Its settlements are covered by the next payout instead.
     await trx.updateTable("settlements").set({ payout_id: null }).where("payout_id", "=", updated.id).execute();
     await recordPayoutEvent(trx, updated.id, wasPaid ? "reversed" : "failed", updated.updated_at, reason.slice(0, 500));
+    const type = wasPaid ? "payout.reversed" : "payout.failed";
+    await queueWebhookEvent(trx, { creatorId: updated.creator_id, type, key: updated.id, data: payoutEventData(toPayout(updated)), at: updated.updated_at });
     await addCreatorNotice(trx, {
       creatorId: updated.creator_id,
       key: `payout_${wasPaid ? "reversed" : "failed"}:${updated.id}`,
@@ -301,6 +306,21 @@ export async function listCreatorPayouts(db: DB, creatorId: number, limit = 50):
     .limit(limit)
     .execute();
   return rows.map(toPayout);
+}
+
+/** What payout webhooks carry: the payout as the creator's statement shows it. */
+function payoutEventData(p: Payout) {
+  return {
+    payoutId: p.id,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    withholding: p.withholding,
+    net: p.net,
+    period: p.period,
+    paidAt: p.paidAt,
+    failureReason: p.failureReason,
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -22,6 +22,7 @@ const SECTIONS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: "/dashboard/tips", label: "dash.nav.tips" },
   { to: "/dashboard/payouts", label: "dash.nav.payouts" },
   { to: "/dashboard/posts", label: "dash.nav.posts" },
+  { to: "/dashboard/developers", label: "dash.nav.developers" },
   { to: "/dashboard/settings", label: "dash.nav.settings" },
 ];
 

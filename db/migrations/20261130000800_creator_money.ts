@@ -110,6 +110,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       body text not null,
       status text not null default 'pending' check (status in ('pending', 'succeeded', 'failed')),
       attempts integer not null default 0,
+      -- Raised by a replay: the delivery job of the previous generation stops, a new one starts.
+      generation integer not null default 0,
       created_at timestamptz not null default now(),
       last_attempt_at timestamptz,
       delivered_at timestamptz,

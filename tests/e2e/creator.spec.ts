@@ -355,6 +355,7 @@ test.describe("axe", () => {
     "/dashboard/posts/new",
     "/dashboard/posts/moonlight-store-ep-12",
     "/dashboard/settings",
+    "/dashboard/developers",
   ]) {
     test(`${path} has no serious or critical axe violations`, async ({ page }, testInfo) => {
       await page.context().addCookies(cookies);
