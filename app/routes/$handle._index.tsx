@@ -21,6 +21,9 @@ import { findTipIdByPayment } from "~/money/receipts.server";
 import { createWalletTip } from "~/money/tips.server";
 import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { splitGross } from "~/money/fees";
+import { useState, type FormEvent } from "react";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
 import { parseAmountInput, parseForm } from "~/utils/forms.server";
 import { getLocale, isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
@@ -45,6 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A fresh key per rendered form: a double submit carries the same key and tips once.
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    // Shown with the tip form, so a fan sees what Sodam keeps before sending.
+    feeBps: getEnv().PLATFORM_FEE_BPS,
     pledgeNotice: pledgeNotice === "paid" || pledgeNotice === "insufficient_funds" ? pledgeNotice : null,
   };
 }
@@ -186,6 +191,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/** 500 → "5", 250 → "2.5", 125 → "1.25" (integer arithmetic, no floats). */
+function bpsAsPercent(bps: number) {
+  const whole = Math.trunc(bps / 100);
+  const rest = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
+  return rest ? `${whole}.${rest}` : String(whole);
+}
+
+/** An amount a fan typed ("3,000", "2.50") in minor units, or null; browser-side twin of parseAmountInput. */
+function typedMinorUnits(raw: string, exponent: number): number | null {
+  const text = raw.trim().replace(/,/g, "");
+  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(text);
+  if (!match || (match[2] ?? "").length > exponent) return null;
+  const value = Number(match[1]) * 10 ** exponent + Number((match[2] ?? "").padEnd(exponent, "0") || 0);
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
 export default function CreatorPage() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -206,6 +227,17 @@ export default function CreatorPage() {
   const permille = goal ? Math.min(1000, Math.floor((goal.raised * 1000) / goal.amount)) : 0;
   const percent = permille >= 100 ? String(Math.floor(permille / 10)) : `${Math.floor(permille / 10)}.${permille % 10}`;
   const loginHref = `/login?redirectTo=${encodeURIComponent(`/@${creator.handle}`)}`;
+  // The fee example follows the amount picked (with JavaScript); without it, the preset checked when the page loads.
+  const initialExample = Number(tipFailure?.values.amount || rules.presets[Math.min(1, rules.presets.length - 1)]);
+  const [example, setExample] = useState(initialExample);
+  const onTipFormChange = (event: FormEvent<HTMLFormElement>) => {
+    const fields = new FormData(event.currentTarget);
+    const typed = typedMinorUnits(String(fields.get("customAmount") ?? ""), rules.exponent);
+    const picked = Number(fields.get("amount"));
+    const next = typed ?? (Number.isSafeInteger(picked) && picked > 0 ? picked : null);
+    if (next !== null && next <= rules.tipMax) setExample(next);
+  };
+  const fee = splitGross(example, page.feeBps);
 
   return (
     <div className="container creator-page">
@@ -259,7 +291,7 @@ export default function CreatorPage() {
             <h2 id="tip-heading" className="panel__heading">
               {t("tip.heading")}
             </h2>
-            <Form method="post" className="tip-form" ref={tipFormRef}>
+            <Form method="post" className="tip-form" ref={tipFormRef} onChange={onTipFormChange}>
               <FormError message={tipFailure?.formError} />
               {tipFailure?.code === "insufficient_funds" ? (
                 <p className="form-error__action">
@@ -333,6 +365,12 @@ export default function CreatorPage() {
                     errors={tipFailure?.fieldErrors}
                   />
                 )}
+              </div>
+
+              <div className="tip-fee" data-testid="tip-fee" aria-live="polite">
+                <p>{t("tip.fee.line", { percent: bpsAsPercent(page.feeBps) })}</p>
+                <p data-testid="tip-fee-example">{t("tip.fee.example", { amount: money(fee.gross), fee: money(fee.fee), net: money(fee.net) })}</p>
+                <p>{t("tip.fee.cardNote")}</p>
               </div>
 
               <SubmitButton name="intent" value="tip" pendingLabel={t("tip.submitting")} className="button button--primary button--wide">
