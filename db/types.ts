@@ -28,7 +28,13 @@ export interface ApiTokensTable {
   last_used_at: Date | null;
   revoked_at: Date | null;
   second_factor: Generated<boolean>;
+  /** Personal tokens only; sign-in tokens have none. */
+  name: string | null;
+  /** null: every scope (a sign-in token); else a subset of read, tips. */
+  scopes: ApiScope[] | null;
 }
+
+export type ApiScope = "read" | "tips";
 
 export type CreatorCategory = "music" | "art" | "writing" | "webtoon" | "streaming" | "busking";
 
@@ -46,7 +52,11 @@ export interface CreatorsTable {
   payout_schedule: Generated<"weekly" | "monthly">;
   payout_minimum: number;
   created_at: Timestamp;
+  tax_status: Generated<TaxStatus>;
 }
+
+/** Korean tax status: an individual's KRW payouts have 3.3 % withheld; a business files its own taxes. */
+export type TaxStatus = "individual" | "business";
 
 export interface PostsTable {
   id: Generated<number>;
@@ -61,7 +71,7 @@ export interface PostsTable {
   published_at: Timestamp;
 }
 
-export type AccountPurpose = "wallet" | "pending" | "available" | "in_transit" | "fees" | "tips_in_flight" | "clearing" | "losses";
+export type AccountPurpose = "wallet" | "pending" | "available" | "in_transit" | "fees" | "tips_in_flight" | "clearing" | "losses" | "tax_payable";
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -84,7 +94,8 @@ export type LedgerKind =
   | "payout"
   | "payout_paid"
   | "payout_reversal"
-  | "refund";
+  | "refund"
+  | "payout_withholding";
 
 export interface LedgerTransactionsTable {
   id: Generated<number>;
@@ -128,6 +139,8 @@ export interface SettlementsTable {
   tip_count: number;
   created_at: Timestamp;
   released_at: Date | null;
+  /** The payout covering this settlement once released (none again when that payout failed or was reversed). */
+  payout_id: string | null;
 }
 
 /** held: stopped by a fraud rule; settlement skips it until an admin approves (→ pending) or refunds it. */
@@ -167,6 +180,75 @@ export interface PayoutsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   paid_at: Date | null;
+  withholding_income_tax: Generated<number>;
+  withholding_local_tax: Generated<number>;
+}
+
+export type PayoutEventStatus = "scheduled" | "processing" | "paid" | "failed" | "reversed";
+
+export interface PayoutEventsTable {
+  id: Generated<number>;
+  payout_id: string;
+  status: PayoutEventStatus;
+  at: Timestamp;
+  note: string | null;
+}
+
+export interface AdminAlertsTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  message: string;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+}
+
+export type SpendingCapPeriod = "day" | "month";
+
+export interface SpendingCapsTable {
+  fan_id: number;
+  currency: Currency;
+  period: SpendingCapPeriod;
+  amount: number | null;
+  pending_amount: number | null;
+  pending_from: Date | null;
+  updated_at: Timestamp;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  creator_id: number;
+  url: string;
+  events: string[];
+  secret_ciphertext: string;
+  created_at: Timestamp;
+  secret_rotated_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  status: Generated<"pending" | "succeeded" | "failed">;
+  attempts: Generated<number>;
+  generation: Generated<number>;
+  created_at: Timestamp;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  response_snippet: string | null;
+  duration_ms: number;
 }
 
 export interface IdempotencyKeysTable {
@@ -253,7 +335,7 @@ export interface PledgesTable {
 export interface PledgeChargesTable {
   pledge_id: number;
   month: string;
-  status: "paid" | "insufficient_funds";
+  status: "paid" | "insufficient_funds" | "spending_cap_reached";
   tip_id: string | null;
   created_at: Timestamp;
 }
@@ -392,6 +474,12 @@ export interface Database {
   password_resets: PasswordResetsTable;
   recovery_codes: RecoveryCodesTable;
   dev_mail: DevMailTable;
+  spending_caps: SpendingCapsTable;
+  payout_events: PayoutEventsTable;
+  admin_alerts: AdminAlertsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   provider_events: ProviderEventsTable;
   connect_accounts: ConnectAccountsTable;
   disputes: DisputesTable;

@@ -16,6 +16,7 @@ import { processRelease } from "./release.worker";
 import { processSettlement } from "./settlement.worker";
 import { processStripeEvents } from "./stripe-events.worker";
 import { processTransparency } from "./transparency.worker";
+import { processWebhooks } from "./webhooks.worker";
 
 process.env.SODAM_SERVICE ??= "sodam-workers";
 const env = getEnv();
@@ -30,6 +31,7 @@ const PROCESSORS: Record<QueueName, { processor: Processor; concurrency: number 
   [QUEUES.maintenance]: { processor: processMaintenance, concurrency: 1 },
   [QUEUES.stripeEvents]: { processor: processStripeEvents, concurrency: 4 },
   [QUEUES.transparency]: { processor: processTransparency, concurrency: 1 },
+  [QUEUES.webhooks]: { processor: processWebhooks, concurrency: 8 },
 };
 
 await orExitWhenUnreachable("postgres", env.DATABASE_URL, () => sql`select 1`.execute(getDb()));

@@ -1,11 +1,12 @@
 // The fan's tip form body, shared by the creator page and the embeddable widget: amount, message, anonymity,
-// wallet or card, and the card fields (with the test-mode notice when no real provider is configured).
+// wallet or card, the card fields (with the test-mode notice when no real provider is configured), and the fee.
 import { Form, Link } from "@remix-run/react";
-import type { ReactNode, RefObject } from "react";
+import { useState, type FormEvent, type ReactNode, type RefObject } from "react";
 
 import { AmountPicker, TestModeNotice } from "~/components/fan";
 import { Field, FormError, SubmitButton, TextAreaField, type FieldErrors } from "~/components/forms";
-import { CURRENCY_RULES, formatMoney, type Currency } from "~/money/currency";
+import { CURRENCY_RULES, formatMoney, parseAmountInput, type Currency } from "~/money/currency";
+import { bpsAsPercent, splitGross } from "~/money/fees";
 import { toIntlLocale, useLocale, useT } from "~/utils/i18n";
 
 export interface TipFormFailure {
@@ -22,6 +23,8 @@ export function TipFormBody(props: {
   /** The signed-in fan's wallet balance in this currency; null for guests (card only). */
   walletBalance: number | null;
   testMode: boolean;
+  /** The platform fee, shown with an example for the amount picked so a fan sees what Sodam keeps before sending. */
+  feeBps: number;
   formRef?: RefObject<HTMLFormElement>;
   action?: string;
   /** Under the submit button: the guest's sign-in link, or the widget's wallet link. */
@@ -34,9 +37,19 @@ export function TipFormBody(props: {
   const money = (amount: number) => formatMoney(amount, currency, toIntlLocale(locale));
   const walletFirst = walletBalance !== null && walletBalance >= rules.walletTipMin;
   const method = failure?.values.method || (walletFirst ? "wallet" : "card");
+  // The fee example follows the amount picked (with JavaScript); without it, the preset checked when the page loads.
+  const [example, setExample] = useState(Number(failure?.values.amount || rules.presets[Math.min(1, rules.presets.length - 1)]));
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    const fields = new FormData(event.currentTarget);
+    const typed = parseAmountInput(String(fields.get("customAmount") ?? ""), rules.exponent);
+    const picked = Number(fields.get("amount"));
+    const next = typed || (Number.isSafeInteger(picked) && picked > 0 ? picked : null);
+    if (next && next <= rules.tipMax) setExample(next);
+  };
+  const fee = splitGross(example, props.feeBps);
 
   return (
-    <Form method="post" action={props.action} className="tip-form" ref={props.formRef}>
+    <Form method="post" action={props.action} className="tip-form" ref={props.formRef} onChange={onChange}>
       <FormError message={failure?.formError} />
       {failure?.code === "insufficient_funds" ? (
         <p className="form-error__action">
@@ -110,6 +123,12 @@ export function TipFormBody(props: {
             errors={failure?.fieldErrors}
           />
         )}
+      </div>
+
+      <div className="tip-fee" data-testid="tip-fee" aria-live="polite">
+        <p>{t("tip.fee.line", { percent: bpsAsPercent(props.feeBps) })}</p>
+        <p data-testid="tip-fee-example">{t("tip.fee.example", { amount: money(fee.gross), fee: money(fee.fee), net: money(fee.net) })}</p>
+        <p>{t("tip.fee.cardNote")}</p>
       </div>
 
       <SubmitButton name="intent" value="tip" pendingLabel={t("tip.submitting")} className="button button--primary button--wide">

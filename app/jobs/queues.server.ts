@@ -14,6 +14,7 @@ export const QUEUES = {
   maintenance: "maintenance",
   transparency: "transparency",
   stripeEvents: "stripe-events",
+  webhooks: "webhooks",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -36,6 +37,13 @@ export const StripeEventJob = z.discriminatedUnion("kind", [
 ]);
 export type StripeEventJob = z.infer<typeof StripeEventJob>;
 
+/** deliver: one attempt of one webhook delivery (retried with backoff); sweep: (re)queue pending deliveries. */
+export const WebhookJob = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("deliver"), deliveryId: z.string().uuid(), generation: z.number().int().min(0) }),
+  z.object({ kind: z.literal("sweep") }),
+]);
+export type WebhookJob = z.infer<typeof WebhookJob>;
+
 /** Repeating work, registered by the workers process at every start (a wiped Redis loses nothing). */
 export function schedules() {
   const env = getEnv();
@@ -49,8 +57,12 @@ export function schedules() {
     { queue: QUEUES.pledges, id: "pledges-monthly", pattern: "0 0 9 * * *", tz: "Asia/Seoul", data: {} },
     { queue: QUEUES.transparency, id: "seal", every: 5_000, data: {} },
     { queue: QUEUES.maintenance, id: "purge", pattern: "0 30 4 * * *", tz: "Asia/Seoul", data: {} },
+    // Payouts stuck in processing: an admin alert and a creator notice (app/money/payout-tracking.server.ts).
+    { queue: QUEUES.maintenance, id: "payout-watch", every: env.PAYOUT_STUCK_CHECK_INTERVAL_MS, data: {} },
     // The outbox of webhooks: every stored event is processed eventually, even when its job was lost.
     { queue: QUEUES.stripeEvents, id: "stripe-events-sweep", every: env.STRIPE_EVENTS_SWEEP_MS, data: { kind: "sweep" } },
+    // Creators' webhooks: deliveries are queued in the database with what they describe; this starts their jobs.
+    { queue: QUEUES.webhooks, id: "webhooks-sweep", every: env.WEBHOOK_SWEEP_MS, data: { kind: "sweep" } },
   ] as const;
 }
 
@@ -96,4 +108,18 @@ export async function enqueuePayout(payoutId: string) {
 /** Processes a stored webhook event soon; the event id is the job id, so a burst of deliveries queues it once. */
 export async function enqueueStripeEvent(eventId: string) {
   await getQueue(QUEUES.stripeEvents).add("process", { kind: "process", eventId } satisfies StripeEventJob, { jobId: eventId });
+}
+
+/**
+ * Starts the delivery of a webhook; the job id names the delivery and its generation, so the sweeper queues it
+ * once and a replay (a new generation) gets a job of its own. Each failed attempt is retried with exponential
+ * backoff up to WEBHOOK_MAX_ATTEMPTS.
+ */
+export async function enqueueWebhookDelivery(deliveryId: string, generation: number) {
+  const env = getEnv();
+  await getQueue(QUEUES.webhooks).add("deliver", { kind: "deliver", deliveryId, generation } satisfies WebhookJob, {
+    jobId: `whd-${deliveryId}-${generation}`,
+    attempts: env.WEBHOOK_MAX_ATTEMPTS,
+    backoff: { type: "exponential", delay: env.WEBHOOK_BACKOFF_MS },
+  });
 }

@@ -3,10 +3,9 @@
 import { readdir } from "node:fs/promises";
 import { z } from "zod";
 import type { CreatorCategory, TipStatus } from "../../db/types";
-import { CURRENCIES, CURRENCY_RULES, formatMoney, type Currency } from "../money/currency";
+import { CURRENCIES, CURRENCY_RULES, formatMoney, parseAmountInput, type Currency } from "../money/currency";
 import type { TipFilters } from "../money/dashboard.server";
 import type { TipPurpose } from "../money/tips.server";
-import { parseAmountInput } from "../utils/forms.server";
 import { t, toIntlLocale, type Locale, type MessageKey } from "../utils/i18n";
 import { Problem } from "../utils/problem.server";
 import { CATEGORIES, normalizeHandle } from "./creators.server";

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 import { relayTipEventsSoon } from "../jobs/relay.server";
-import { CURRENCY_RULES } from "../money/currency";
+import { CURRENCY_RULES, parseAmountInput } from "../money/currency";
 import { getPaymentProvider } from "../money/payment-provider.server";
 import { tipByCard } from "../money/payments.server";
 import { PermanentProviderError } from "../money/provider.server";
@@ -15,7 +15,6 @@ import { clientIp, consumeRateLimit } from "../risk/rate-limits.server";
 import { noteCardDecline, screenPayment } from "../risk/screening.server";
 import { getDb } from "../utils/db.server";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "../utils/form-problems.server";
-import { parseAmountInput } from "../utils/forms.server";
 import type { Locale, MessageKey } from "../utils/i18n";
 import { requestFingerprint, withIdempotency } from "../utils/idempotency.server";
 import { Problem } from "../utils/problem.server";

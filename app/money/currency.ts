@@ -56,3 +56,16 @@ export function formatMoney(amount: number, currency: Currency, locale = "ko-KR"
   const text = exponent ? `${symbol}${majorText}.${String(minor).padStart(exponent, "0")}` : `${symbol}${majorText}`;
   return negative ? `-${text}` : text;
 }
+
+/**
+ * An amount typed by a person: digits with optional thousands separators ("3,000"), or with a decimal point for
+ * currencies that have minor units ("1.50" USD = 150). Returns minor units, or null when it is not a clean number.
+ */
+export function parseAmountInput(text: string, exponent: number): number | null {
+  const cleaned = text.trim().replace(/[,\s₩$]/g, "");
+  const pattern = exponent === 0 ? /^\d{1,12}$/ : new RegExp(`^\\d{1,12}(\\.\\d{1,${exponent}})?$`);
+  if (!pattern.test(cleaned)) return null;
+  const [whole, fraction = ""] = cleaned.split(".");
+  const value = Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, "0") || 0);
+  return Number.isSafeInteger(value) ? value : null;
+}

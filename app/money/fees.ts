@@ -11,3 +11,10 @@ export function splitGross(gross: number, feeBps: number) {
   const fee = platformFee(gross, feeBps);
   return { gross, fee, net: gross - fee };
 }
+
+/** Basis points as people read a percentage: 500 → "5", 250 → "2.5", 125 → "1.25" (integer arithmetic). */
+export function bpsAsPercent(bps: number) {
+  const whole = Math.trunc(bps / 100);
+  const rest = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
+  return rest ? `${whole}.${rest}` : String(whole);
+}

@@ -119,7 +119,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 5,
-    name: "Paid out ≤ released; each payout transferred at most once",
+    name: "Paid out ≤ released; each payout transferred at most once, less exactly its withholding",
     queries: [
       {
         label: "creator paid out more than was released",
@@ -136,12 +136,45 @@ const CHECKS: Check[] = [
                    where not exists (select 1 from ledger_transactions where key = 'payout:' || p.id)
                       or (p.status in ('paid', 'reversed')) <> exists (select 1 from ledger_transactions where key = 'payout_paid:' || p.id)
                       or (p.status in ('failed', 'reversed')) <> exists (select 1 from ledger_transactions where key = 'payout_reversal:' || p.id)
+                      or (p.status in ('paid', 'reversed') and p.withholding_income_tax + p.withholding_local_tax > 0)
+                         <> exists (select 1 from ledger_transactions where key = 'payout_withholding:' || p.id)
                    limit ${LIMIT}`,
+      },
+      {
+        // The Korean rule of app/money/withholding.ts: income tax floor(P × 3 % / 10) × 10, local tax
+        // floor(income tax × 10 % / 10) × 10; nothing for a business or outside KRW.
+        label: "payout withholding differs from the rule",
+        query: sql`select p.id, p.amount, p.currency, p.withholding_income_tax, p.withholding_local_tax from payouts p
+                   where (p.withholding_income_tax, p.withholding_local_tax) <> (0, 0)
+                     and (p.currency <> 'KRW'
+                          or p.withholding_income_tax <> p.amount * 3 / 1000 * 10
+                          or p.withholding_local_tax <> p.withholding_income_tax / 100 * 10)
+                   limit ${LIMIT}`,
+      },
+      {
+        label: "payout paid or withheld other amounts than recorded",
+        query: sql`select p.id, p.amount, p.withholding_income_tax + p.withholding_local_tax as withheld from payouts p
+                   where p.status in ('paid', 'reversed') and (
+                     coalesce((select sum(e.amount) from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
+                                 join accounts a on a.id = e.account_id
+                                where t.key = 'payout_paid:' || p.id and a.purpose = 'clearing'), 0)
+                       <> p.amount - p.withholding_income_tax - p.withholding_local_tax
+                     or coalesce((select sum(e.amount) from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
+                                 join accounts a on a.id = e.account_id
+                                where t.key = 'payout_withholding:' || p.id and a.purpose = 'tax_payable'), 0)
+                       <> p.withholding_income_tax + p.withholding_local_tax)
+                   limit ${LIMIT}`,
+      },
+      {
+        label: "settlement covered by a payout that failed or was reversed",
+        query: sql`select s.id, s.payout_id, p.status from settlements s join payouts p on p.id = s.payout_id
+                   where p.status in ('failed', 'reversed') or s.released_at is null limit ${LIMIT}`,
       },
       {
         label: "paid payout without exactly one matching transfer",
         query: sql`select p.id, count(tr.id) as transfers from payouts p
-                   left join testmode_transfers tr on tr.idempotency_key = 'payout:' || p.id and tr.amount = p.amount
+                   left join testmode_transfers tr on tr.idempotency_key = 'payout:' || p.id
+                         and tr.amount = p.amount - p.withholding_income_tax - p.withholding_local_tax
                    where p.status = 'paid' and p.provider_transfer_id like 'tr_test_%'
                    group by p.id having count(tr.id) <> 1 limit ${LIMIT}`,
       },

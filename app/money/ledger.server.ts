@@ -37,7 +37,7 @@ export const accountCode = {
   wallet: (userId: number, currency: Currency) => `fan:${userId}:wallet:${currency}`,
   creator: (creatorId: number, purpose: "pending" | "available" | "in_transit", currency: Currency) =>
     `creator:${creatorId}:${purpose}:${currency}`,
-  platform: (purpose: "fees" | "tips_in_flight" | "losses", currency: Currency) => `platform:${purpose}:${currency}`,
+  platform: (purpose: "fees" | "tips_in_flight" | "losses" | "tax_payable", currency: Currency) => `platform:${purpose}:${currency}`,
   clearing: (currency: Currency) => `provider:clearing:${currency}`,
 };
 
@@ -166,7 +166,7 @@ export async function findAccountId(trx: Tx, code: string): Promise<number | und
 /** Shared platform and provider accounts exist from the first migration on. */
 export async function systemAccountId(
   trx: Tx,
-  which: "fees" | "tips_in_flight" | "clearing" | "losses",
+  which: "fees" | "tips_in_flight" | "clearing" | "losses" | "tax_payable",
   currency: Currency,
 ): Promise<number> {
   const code = which === "clearing" ? accountCode.clearing(currency) : accountCode.platform(which, currency);

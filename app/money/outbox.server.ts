@@ -1,6 +1,7 @@
 // Events written in the same database transaction as the money they describe. After commit they are relayed
 // to Redis (live alerts, a settlement kick); if Redis is away the sweeper relays them later. Nothing waits on it.
 import type { DB } from "../../db/client";
+import { queueWebhookEvent } from "../models/webhooks.server";
 import type { Tx } from "./ledger.server";
 
 export interface TipCreatedEvent {
@@ -46,7 +47,13 @@ export async function relayOutbox(db: DB, sink: OutboxSink, options: { batchSize
     const rows = await query.execute();
     if (!rows.length) return 0;
     for (const row of rows) {
-      await sink.publish({ id: row.id, topic: row.topic as OutboxEvent["topic"], payload: row.payload as unknown as TipCreatedEvent });
+      const payload = row.payload as unknown as TipCreatedEvent;
+      await sink.publish({ id: row.id, topic: row.topic as OutboxEvent["topic"], payload });
+      // Creators' own endpoints get the event too (queued here, delivered by the webhooks worker).
+      if (row.topic === "tip.created") {
+        const { creatorId, ...data } = payload;
+        await queueWebhookEvent(trx, { creatorId, type: "tip.created", key: payload.tipId, data, at: new Date(payload.createdAt) });
+      }
     }
     await trx
       .updateTable("outbox")

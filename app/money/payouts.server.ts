@@ -4,6 +4,9 @@
 // provider pays once and the ledger records it once. With a provider that pays through creators' own accounts
 // (Stripe Connect), a payout is only reserved for a creator whose account can receive transfers; a transfer the
 // provider refuses or later reverses puts the money back in available and leaves the creator a notice.
+// Withholding (withholding.ts) is fixed at reservation: the transfer sends the payout minus it, and when paid the
+// withheld taxes move to the platform's tax-payable account in their own ledger transaction. Each state a payout
+// reaches is recorded with its time (payout-tracking.server.ts).
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { failpoint } from "../utils/failpoints.server";
@@ -12,7 +15,10 @@ import { seoulDate, seoulMonth, seoulWallClock } from "../utils/seoul-time";
 import { formatMoney, type Currency } from "./currency";
 import { isPayoutAccountReady } from "./connect.server";
 import { ensureCreatorAccounts, inTransaction, postTransaction, systemAccountId, type Tx } from "./ledger.server";
+import { queueWebhookEvent } from "../models/webhooks.server";
 import { addCreatorNotice } from "./notices.server";
+import { recordPayoutEvent } from "./payout-tracking.server";
+import { payoutWithholding } from "./withholding";
 import { payoutAccountsRequired } from "./payment-provider.server";
 import { PermanentProviderError, type PaymentProvider } from "./provider.server";
 
@@ -28,6 +34,9 @@ export interface Payout {
   failureReason: string | null;
   createdAt: string;
   paidAt: string | null;
+  /** Korean income tax and local income tax withheld from `amount`; `net` is what the transfer sends. */
+  withholding: { incomeTax: number; localTax: number; total: number };
+  net: number;
 }
 
 /** ISO week (2026-W48) or month (2026-11) of a date, in Korea's time zone where creators live. */
@@ -64,7 +73,7 @@ export async function reservePayout(
     if (requireAccount && !(await isPayoutAccountReady(trx, args.creatorId))) return { skipped: "no_payout_account" };
     const creator = await trx
       .selectFrom("creators")
-      .select(["id", "currency", "payout_minimum"])
+      .select(["id", "currency", "payout_minimum", "tax_status"])
       .where("id", "=", args.creatorId)
       .executeTakeFirstOrThrow();
     const currency = creator.currency as Currency;
@@ -82,9 +91,17 @@ export async function reservePayout(
     if (available < 0 || balance(accounts.pending) < 0) return { skipped: "negative_balance" };
     if (available < (args.minimum ?? creator.payout_minimum) || available <= 0) return { skipped: "below_minimum" };
 
+    const withholding = payoutWithholding({ amount: available, currency, taxStatus: creator.tax_status });
     const inserted = await trx
       .insertInto("payouts")
-      .values({ creator_id: creator.id, currency, amount: available, period: args.period })
+      .values({
+        creator_id: creator.id,
+        currency,
+        amount: available,
+        period: args.period,
+        withholding_income_tax: withholding.incomeTax,
+        withholding_local_tax: withholding.localTax,
+      })
       .onConflict((oc) => oc.columns(["creator_id", "period"]).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -105,6 +122,17 @@ export async function reservePayout(
         { accountId: accounts.inTransit, currency, amount: available },
       ],
     });
+    // The released settlements this payout covers (its statement lists their tips); the balance lock above
+    // keeps a release from slipping in between.
+    await trx
+      .updateTable("settlements")
+      .set({ payout_id: inserted.id })
+      .where("creator_id", "=", creator.id)
+      .where("currency", "=", currency)
+      .where("released_at", "is not", null)
+      .where("payout_id", "is", null)
+      .execute();
+    await recordPayoutEvent(trx, inserted.id, "scheduled", inserted.created_at);
     failpoint("payout.after-reserve");
     return { payout: toPayout(inserted) };
   });
@@ -119,11 +147,14 @@ export async function processPayout(db: DB, provider: PaymentProvider, payoutId:
   if (!payout) return null;
   if (payout.status !== "processing") return toPayout(payout);
   const currency = payout.currency as Currency;
+  const withheld = payout.withholding_income_tax + payout.withholding_local_tax;
+  const net = payout.amount - withheld;
+  await recordPayoutEvent(db, payout.id, "processing");
 
   let transferId: string;
   try {
     ({ transferId } = await provider.transfer({
-      amount: payout.amount,
+      amount: net,
       currency,
       destination: `creator:${payout.creator_id}`,
       idempotencyKey: `payout:${payout.id}`,
@@ -145,15 +176,28 @@ export async function processPayout(db: DB, provider: PaymentProvider, payoutId:
       .executeTakeFirst();
     if (!paid) return toPayout(await trx.selectFrom("payouts").selectAll().where("id", "=", payout.id).executeTakeFirstOrThrow());
     const accounts = await ensureCreatorAccounts(trx, payout.creator_id, currency);
+    if (withheld > 0) {
+      await postTransaction(trx, {
+        key: `payout_withholding:${payout.id}`,
+        kind: "payout_withholding",
+        entries: [
+          { accountId: accounts.inTransit, currency, amount: -withheld },
+          { accountId: await systemAccountId(trx, "tax_payable", currency), currency, amount: withheld },
+        ],
+      });
+    }
     await postTransaction(trx, {
       key: `payout_paid:${payout.id}`,
       kind: "payout_paid",
       entries: [
-        { accountId: accounts.inTransit, currency, amount: -payout.amount },
-        { accountId: await systemAccountId(trx, "clearing", currency), currency, amount: payout.amount },
+        { accountId: accounts.inTransit, currency, amount: -net },
+        { accountId: await systemAccountId(trx, "clearing", currency), currency, amount: net },
       ],
     });
-    return toPayout(paid);
+    await recordPayoutEvent(trx, payout.id, "paid", paid.paid_at ?? undefined);
+    const done = toPayout(paid);
+    await queueWebhookEvent(trx, { creatorId: done.creatorId, type: "payout.paid", key: done.id, data: payoutEventData(done), at: paid.paid_at ?? undefined });
+    return done;
   });
 }
 
@@ -175,15 +219,25 @@ export async function failPayout(db: Tx, payoutId: string, reason: string): Prom
       .executeTakeFirstOrThrow();
     const currency = updated.currency as Currency;
     const accounts = await ensureCreatorAccounts(trx, updated.creator_id, currency);
-    const from = wasPaid ? await systemAccountId(trx, "clearing", currency) : accounts.inTransit;
+    // A reversed payout was never received, so nothing was earned by it to tax: its withholding comes back
+    // from the tax-payable account along with the transferred part from clearing.
+    const withheld = updated.withholding_income_tax + updated.withholding_local_tax;
+    const from = wasPaid
+      ? [
+          { accountId: await systemAccountId(trx, "clearing", currency), currency, amount: -(updated.amount - withheld) },
+          ...(withheld > 0 ? [{ accountId: await systemAccountId(trx, "tax_payable", currency), currency, amount: -withheld }] : []),
+        ]
+      : [{ accountId: accounts.inTransit, currency, amount: -updated.amount }];
     await postTransaction(trx, {
       key: `payout_reversal:${updated.id}`,
       kind: "payout_reversal",
-      entries: [
-        { accountId: from, currency, amount: -updated.amount },
-        { accountId: accounts.available, currency, amount: updated.amount },
-      ],
+      entries: [...from, { accountId: accounts.available, currency, amount: updated.amount }],
     });
+    // Its settlements are covered by the next payout instead.
+    await trx.updateTable("settlements").set({ payout_id: null }).where("payout_id", "=", updated.id).execute();
+    await recordPayoutEvent(trx, updated.id, wasPaid ? "reversed" : "failed", updated.updated_at, reason.slice(0, 500));
+    const type = wasPaid ? "payout.reversed" : "payout.failed";
+    await queueWebhookEvent(trx, { creatorId: updated.creator_id, type, key: updated.id, data: payoutEventData(toPayout(updated)), at: updated.updated_at });
     await addCreatorNotice(trx, {
       creatorId: updated.creator_id,
       key: `payout_${wasPaid ? "reversed" : "failed"}:${updated.id}`,
@@ -254,6 +308,30 @@ export async function listCreatorPayouts(db: DB, creatorId: number, limit = 50):
   return rows.map(toPayout);
 }
 
+/** What payout webhooks carry: the payout as the creator's statement shows it. */
+function payoutEventData(p: Payout) {
+  return {
+    payoutId: p.id,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    withholding: p.withholding,
+    net: p.net,
+    period: p.period,
+    paidAt: p.paidAt,
+    failureReason: p.failureReason,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One of the creator's payouts (ownership in the query); null for another creator's or an unknown id. */
+export async function getCreatorPayout(db: DB, args: { creatorId: number; payoutId: string }): Promise<Payout | null> {
+  if (!UUID.test(args.payoutId)) return null;
+  const row = await db.selectFrom("payouts").selectAll().where("id", "=", args.payoutId).where("creator_id", "=", args.creatorId).executeTakeFirst();
+  return row ? toPayout(row) : null;
+}
+
 function toPayout(row: {
   id: string;
   creator_id: number;
@@ -265,7 +343,10 @@ function toPayout(row: {
   failure_reason: string | null;
   created_at: Date;
   paid_at: Date | null;
+  withholding_income_tax: number;
+  withholding_local_tax: number;
 }): Payout {
+  const total = row.withholding_income_tax + row.withholding_local_tax;
   return {
     id: row.id,
     creatorId: row.creator_id,
@@ -277,5 +358,7 @@ function toPayout(row: {
     failureReason: row.failure_reason,
     createdAt: row.created_at.toISOString(),
     paidAt: row.paid_at?.toISOString() ?? null,
+    withholding: { incomeTax: row.withholding_income_tax, localTax: row.withholding_local_tax, total },
+    net: row.amount - total,
   };
 }

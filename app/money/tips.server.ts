@@ -9,6 +9,7 @@ import { Problem } from "../utils/problem.server";
 import { CURRENCY_RULES, formatMoney, type Currency } from "./currency";
 import { InsufficientBalance, accountCode, findAccountId, postTransaction, systemAccountId, type Tx } from "./ledger.server";
 import { writeOutbox } from "./outbox.server";
+import { enforceSpendingCaps } from "./spending-caps.server";
 
 export const MESSAGE_MAX = 200;
 
@@ -143,11 +144,13 @@ async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
  */
 export async function createWalletTip(
   trx: Tx,
-  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number; held?: boolean },
+  args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number; held?: boolean; now?: Date },
 ): Promise<Tip> {
   validateTip(args.creator, args.input, "wallet");
   const walletId = await findAccountId(trx, accountCode.wallet(args.fan.id, args.input.currency));
   if (!walletId) throw insufficientFunds();
+  // The fan's own daily / monthly caps (422 spending_cap_reached), checked on the locked wallet row.
+  await enforceSpendingCaps(trx, { fanId: args.fan.id, walletId, currency: args.input.currency, amount: args.input.amount, now: args.now });
   try {
     return await recordTip(trx, {
       id: randomUUID(),

@@ -18,6 +18,7 @@ import { CURRENCY_RULES, formatMoney } from "~/money/currency";
 import { getPaymentProvider } from "~/money/payment-provider.server";
 import { createPledge } from "~/money/pledges.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { describeProblem, invalidForm, type FormFailure } from "~/utils/form-problems.server";
 import { parseForm } from "~/utils/forms.server";
 import { getLocale, isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
@@ -39,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A fresh key per rendered form: a double submit carries the same key and tips once.
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    // Shown with the tip form, so a fan sees what Sodam keeps before sending.
+    feeBps: getEnv().PLATFORM_FEE_BPS,
     pledgeNotice: pledgeNotice === "paid" || pledgeNotice === "insufficient_funds" ? pledgeNotice : null,
   };
 }
@@ -162,6 +165,7 @@ export default function CreatorPage() {
               failure={tipFailure}
               walletBalance={viewer ? viewer.walletBalance : null}
               testMode={page.testMode}
+              feeBps={page.feeBps}
               formRef={tipFormRef}
               footer={
                 viewer ? null : (

@@ -26,7 +26,7 @@ export const loader = ({ request }: ActionFunctionArgs) => handleApi(request, as
 export const action = ({ request }: ActionFunctionArgs) =>
   handleApi(request, async () => {
     if (request.method !== "POST") throw methodNotAllowed(["POST"]);
-    const fan = await requireApiUser(request);
+    const fan = await requireApiUser(request, "tips");
     await consumeRateLimit("tip", fan.id);
     const key = parseIdempotencyKey(request, true);
     const { data, raw } = await readJson(request, TipBody);

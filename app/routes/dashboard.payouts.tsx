@@ -16,6 +16,7 @@ import { listCreatorNotices } from "~/money/notices.server";
 import { connectCountry, getPaymentProvider } from "~/money/payment-provider.server";
 import { listCreatorPayouts, requestPayoutNow } from "~/money/payouts.server";
 import { getDb } from "~/utils/db.server";
+import { seoulDate } from "~/utils/seoul-time";
 import { getLocale, useT } from "~/utils/i18n";
 import { getLogger } from "~/utils/logger.server";
 import { requireCreator } from "~/utils/session.server";
@@ -35,7 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     connect ? getPayoutAccount(db, creator.id) : null,
     hasTwoFactor(db, user.id),
   ]);
+  const thisYear = Number(seoulDate(new Date()).slice(0, 4));
   return {
+    taxYears: [thisYear, thisYear - 1, thisYear - 2],
     currency: creator.currency,
     available: balances.find((b) => b.currency === creator.currency)?.available ?? 0,
     minimum: creator.payoutMinimum,
@@ -80,11 +83,11 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 /** Notes the money code writes for creators (app/money/notices.server.ts) that have a sentence in both languages. */
-const NOTICE_KINDS = ["payout_failed", "payout_reversed", "bank_payout_failed"] as const;
+const NOTICE_KINDS = ["payout_failed", "payout_reversed", "bank_payout_failed", "payout_stuck"] as const;
 const isNoticeKind = (kind: string): kind is (typeof NOTICE_KINDS)[number] => (NOTICE_KINDS as readonly string[]).includes(kind);
 
 export default function DashboardPayouts() {
-  const { currency, available, minimum, schedule, payouts, notices, payoutAccount, twoFactor } = useLoaderData<typeof loader>();
+  const { currency, available, minimum, schedule, payouts, notices, payoutAccount, twoFactor, taxYears } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const translate = useT();
@@ -175,6 +178,8 @@ export default function DashboardPayouts() {
                 <th scope="col" role="columnheader">{translate("dash.payouts.col.amount")}</th>
                 <th scope="col" role="columnheader">{translate("dash.payouts.col.status")}</th>
                 <th scope="col" role="columnheader">{translate("dash.payouts.col.paid")}</th>
+                <th scope="col" role="columnheader">{translate("stmt.col.net")}</th>
+                <th scope="col" role="columnheader">{translate("stmt.col.statement")}</th>
               </tr>
             </thead>
             <tbody role="rowgroup">
@@ -193,6 +198,12 @@ export default function DashboardPayouts() {
                   <td role="cell" data-label={translate("dash.payouts.col.paid")}>
                     {payout.paidAt ? <DateTime iso={payout.paidAt} /> : <span className="muted">—</span>}
                   </td>
+                  <td role="cell" data-label={translate("stmt.col.net")}>
+                    <Money amount={payout.net} currency={payout.currency} />
+                  </td>
+                  <td role="cell" data-label={translate("stmt.col.statement")}>
+                    <Link to={`/dashboard/payouts/${payout.id}`}>{translate("stmt.view")}</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -200,6 +211,24 @@ export default function DashboardPayouts() {
         ) : (
           <p className="muted">{translate("dash.payouts.none")}</p>
         )}
+      </section>
+
+      <section className="dash-section" aria-labelledby="tax-export-heading">
+        <h2 id="tax-export-heading">{translate("stmt.taxExport.heading")}</h2>
+        <p className="muted">{translate("stmt.taxExport.lead")}</p>
+        <form method="get" action="/dashboard/tax-statement.csv" className="dash-form tax-export">
+          <label htmlFor="tax-year">{translate("stmt.taxExport.year")}</label>{" "}
+          <select id="tax-year" name="year" defaultValue={taxYears[0]}>
+            {taxYears.map((year) => (
+              <option key={year} value={year}>
+                {year}
+              </option>
+            ))}
+          </select>{" "}
+          <button type="submit" className="button button--ghost button--small">
+            {translate("stmt.taxExport.download")}
+          </button>
+        </form>
       </section>
     </>
   );

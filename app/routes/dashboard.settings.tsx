@@ -11,19 +11,26 @@ import { amountInputText, problemMessage, creatorLimits, goalForm, listShippedAv
 import { CATEGORIES, updateCreatorSettings } from "~/models/creators.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
-import { getLocale, useT } from "~/utils/i18n";
+import { getLocale, t, useT } from "~/utils/i18n";
+import { z } from "zod";
+import { getCreatorTaxStatus, setCreatorTaxStatus, TAX_STATUSES } from "~/models/creator-tax.server";
 import { requireCreator } from "~/utils/session.server";
 import { hasTwoFactor, requirePayoutSecondFactor } from "~/models/two-factor.server";
 
 export const meta = creatorPageMeta("dash.settings.title");
 
-const INTENTS = ["profile", "goal", "removeGoal", "payouts"] as const;
+const TAX_STATUS_OPTIONS = ["individual", "business"] as const;
+
+const INTENTS = ["profile", "goal", "removeGoal", "payouts", "tax"] as const;
 type Intent = (typeof INTENTS)[number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, creator } = await requireCreator(request);
   const avatars = await listShippedAvatars();
+  // Withholding applies to payouts in KRW only, so only KRW creators choose a tax status.
+  const taxStatus = creator.currency === "KRW" ? await getCreatorTaxStatus(getDb(), creator.id) : null;
   return {
+    taxStatus,
     creator: {
       handle: creator.handle,
       currency: creator.currency,
@@ -50,6 +57,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const locale = getLocale(request);
   const sent = await request.clone().formData();
   const intent = sent.get("intent") as Intent;
+  if (intent === "tax") {
+    const form = await parseForm(request, z.object({ taxStatus: z.enum(TAX_STATUSES, { error: t(locale, "tax.error.choose") }) }));
+    if (!form.ok) return data({ intent, errors: form.errors, values: form.values }, { status: 422 });
+    await setCreatorTaxStatus(getDb(), user.id, form.data.taxStatus);
+    return redirect("/dashboard/settings?saved=tax#tax");
+  }
   if (intent === "removeGoal") {
     await updateCreatorSettings(getDb(), user.id, { goalTitle: null, goalAmount: null });
     return redirect("/dashboard/settings?saved=goal#goal");
@@ -79,7 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function DashboardSettings() {
-  const { creator, limits, avatars, categories, schedules, twoFactor } = useLoaderData<typeof loader>();
+  const { creator, limits, avatars, categories, schedules, twoFactor, taxStatus } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const translate = useT();
@@ -94,6 +107,7 @@ export default function DashboardSettings() {
   const profileRef = useFocusFirstInvalid(profile.errors);
   const goalRef = useFocusFirstInvalid(goal.errors);
   const payoutsRef = useFocusFirstInvalid(payouts.errors);
+  const tax = actionData?.intent === "tax" ? { errors: actionData.errors } : { errors: undefined };
 
   return (
     <>
@@ -206,6 +220,28 @@ export default function DashboardSettings() {
           <Link to="/account/security">{translate(twoFactor ? "security.heading" : "twoFactor.setupLink")}</Link>
         </p>
       </section>
+      {taxStatus ? (
+        <section className="dash-section" aria-labelledby="tax">
+          <h2 id="tax" tabIndex={-1}>
+            {translate("tax.heading")}
+          </h2>
+          {saved === "tax" ? <Notice>{translate("dash.settings.saved")}</Notice> : null}
+          <Form method="post" className="dash-form">
+            <RadioGroup
+              legend={translate("tax.legend")}
+              name="taxStatus"
+              defaultValue={taxStatus}
+              errors={tax.errors}
+              required
+              hint={translate("tax.hint")}
+              options={TAX_STATUS_OPTIONS.map((value) => ({ value, label: translate(`tax.${value}`) }))}
+            />
+            <SubmitButton name="intent" value="tax">
+              {translate("tax.save")}
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -23,6 +23,7 @@ const SECTIONS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: "/dashboard/payouts", label: "dash.nav.payouts" },
   { to: "/dashboard/posts", label: "dash.nav.posts" },
   { to: "/dashboard/share", label: "share.nav" },
+  { to: "/dashboard/developers", label: "dash.nav.developers" },
   { to: "/dashboard/settings", label: "dash.nav.settings" },
 ];
 

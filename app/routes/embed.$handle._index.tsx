@@ -16,6 +16,7 @@ import { getWalletBalances } from "~/money/payments.server";
 import { getTipReceipt } from "~/money/receipts.server";
 import type { BareHandle } from "~/root";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { invalidForm } from "~/utils/form-problems.server";
 import { parseForm } from "~/utils/forms.server";
 import { formatMoney } from "~/money/currency";
@@ -50,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     walletBalance: user && user.id !== creator.userId ? (balances.find((b) => b.currency === creator.currency)?.balance ?? 0) : null,
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    feeBps: getEnv().PLATFORM_FEE_BPS,
     tipped: receipt && receipt.creator.handle === creator.handle ? { id: receipt.id, amount: receipt.amount, currency: receipt.currency } : null,
   };
 }
@@ -123,6 +125,7 @@ export default function TipWidget() {
           failure={failure}
           walletBalance={page.walletBalance}
           testMode={page.testMode}
+          feeBps={page.feeBps}
           formRef={formRef}
           action={`${here}${embedQuery(options)}`}
           footer={

@@ -9,16 +9,18 @@ import { z } from "zod";
 import { Notice, TestModeNotice, useFocusOnError } from "~/components/fan";
 import { Field, FieldErrorList, FormError, SubmitButton } from "~/components/forms";
 import { DateTime, Money } from "~/components/money";
-import { CURRENCIES, CURRENCY_RULES, formatMoney } from "~/money/currency";
+import { amountInputText } from "~/models/creator-forms.server";
+import { CURRENCIES, CURRENCY_RULES, formatMoney, parseAmountInput, type Currency } from "~/money/currency";
 import { getPaymentProvider } from "~/money/payment-provider.server";
 import { getWalletBalances, topUpWallet, validateTopUp } from "~/money/payments.server";
 import { cancelPledge, listFanPledges } from "~/money/pledges.server";
+import { getSpendingCaps, listCapCurrencies, setSpendingCaps } from "~/money/spending-caps.server";
 import { listWalletActivity } from "~/money/wallet-history.server";
 import { clientIp, consumeRateLimit } from "~/risk/rate-limits.server";
 import { noteCardDecline, screenPayment } from "~/risk/screening.server";
 import { getDb } from "~/utils/db.server";
 import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } from "~/utils/form-problems.server";
-import { parseAmountInput, parseForm } from "~/utils/forms.server";
+import { parseForm } from "~/utils/forms.server";
 import { getLocale, isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
 import type { Locale, MessageKey } from "~/utils/i18n";
 import { requestFingerprint, withIdempotency } from "~/utils/idempotency.server";
@@ -28,19 +30,28 @@ import { requireUser } from "~/utils/session.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [balances, activity, pledges] = await Promise.all([
+  const [balances, activity, pledges, capCurrencies] = await Promise.all([
     getWalletBalances(db, user.id),
     listWalletActivity(db, { userId: user.id, limit: 30 }),
     listFanPledges(db, user.id),
+    listCapCurrencies(db, user.id),
   ]);
+  // Caps for KRW always, and for any other currency the fan holds or has capped.
+  const currencies = CURRENCIES.filter((c) => c === "KRW" || capCurrencies.includes(c) || balances.some((b) => b.currency === c));
+  const typed = (amount: number | null, currency: Currency) => (amount === null ? "" : amountInputText(amount, currency));
+  const caps = (await Promise.all(currencies.map((currency) => getSpendingCaps(db, { fanId: user.id, currency })))).map((c) => ({
+    ...c,
+    inputs: { daily: typed(c.day.amount, c.currency), monthly: typed(c.month.amount, c.currency) },
+  }));
   const notice = new URL(request.url).searchParams.get("notice");
   return {
     balances,
     activity,
     pledges,
+    caps,
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
-    notice: notice === "topup" || notice === "pledgeCancelled" ? notice : null,
+    notice: notice === "topup" || notice === "pledgeCancelled" || notice === "caps" ? notice : null,
   };
 }
 
@@ -58,9 +69,15 @@ const TopUpForm = z.object({
   idempotencyKey: z.uuid("fan.error.invalidRequest"),
 });
 const CancelForm = z.object({ intent: z.literal("cancelPledge"), pledgeId: z.coerce.number().int().positive("fan.error.invalidRequest") });
-const ActionForm = z.discriminatedUnion("intent", [TopUpForm, CancelForm], { error: "fan.error.invalidRequest" });
+const CapsForm = z.object({
+  intent: z.literal("caps"),
+  currency: z.enum(CURRENCIES, "fan.error.currency"),
+  daily: z.string().trim().max(20, "caps.error.amount").default(""),
+  monthly: z.string().trim().max(20, "caps.error.amount").default(""),
+});
+const ActionForm = z.discriminatedUnion("intent", [TopUpForm, CancelForm, CapsForm], { error: "fan.error.invalidRequest" });
 
-type ActionData = FormFailure & { intent: "topup" | "cancelPledge"; values: Record<string, string>; idempotencyKey: string };
+type ActionData = FormFailure & { intent: "topup" | "cancelPledge" | "caps"; values: Record<string, string>; idempotencyKey: string };
 
 function failure(intent: ActionData["intent"], failed: FormFailure, values: Record<string, string>) {
   // A declined card keeps its key's answer at the provider, so the next try is a new request.
@@ -72,7 +89,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const locale = getLocale(request);
   const form = await parseForm(request, ActionForm);
   if (!form.ok) {
-    const intent = form.values.intent === "cancelPledge" ? "cancelPledge" : "topup";
+    const intent = form.values.intent === "cancelPledge" || form.values.intent === "caps" ? form.values.intent : "topup";
     return failure(intent, invalidForm(locale, form.errors), form.values);
   }
   const input = form.data;
@@ -84,6 +101,27 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirect("/wallet?notice=pledgeCancelled");
     } catch (error) {
       if (error instanceof Problem && error.status < 500) return failure("cancelPledge", describeProblem(locale, error), {});
+      throw error;
+    }
+  }
+
+  if (input.intent === "caps") {
+    // Empty: no cap. Setting caps is idempotent by itself (the same values again change nothing, and a raise
+    // sent twice keeps its first waiting time), so this form needs no idempotency key.
+    const values = { currency: input.currency, daily: input.daily, monthly: input.monthly };
+    const exponent = CURRENCY_RULES[input.currency].exponent;
+    const parse = (raw: string) => (raw === "" ? null : parseAmountInput(raw, exponent));
+    const daily = parse(input.daily);
+    const monthly = parse(input.monthly);
+    const errors: Record<string, string[]> = {};
+    if (input.daily !== "" && daily === null) errors.daily = ["caps.error.amount"];
+    if (input.monthly !== "" && monthly === null) errors.monthly = ["caps.error.amount"];
+    if (Object.keys(errors).length) return failure("caps", invalidForm(locale, errors), values);
+    try {
+      await setSpendingCaps(db, { fanId: user.id, currency: input.currency, daily, monthly });
+      return redirect("/wallet?notice=caps#caps");
+    } catch (error) {
+      if (error instanceof Problem && error.status < 500) return failure("caps", describeProblem(locale, error, { currency: input.currency }), values);
       throw error;
     }
   }
@@ -127,6 +165,11 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
+/** A time as text inside a sentence, in Seoul time and the page's language (24-hour, like <DateTime>). */
+function seoulDateTimeText(iso: string, locale: Locale) {
+  return new Intl.DateTimeFormat(toIntlLocale(locale), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Seoul" }).format(new Date(iso));
+}
+
 const TIP_STATUS: Record<string, MessageKey | null> = { pending: null, held: "wallet.activity.held", settled: null, refunded: "wallet.activity.refunded" };
 
 export default function Wallet() {
@@ -136,6 +179,7 @@ export default function Wallet() {
   const locale = useLocale();
   const topupFailure = actionData?.intent === "topup" ? actionData : null;
   const cancelFailure = actionData?.intent === "cancelPledge" ? actionData : null;
+  const capsFailure = actionData?.intent === "caps" ? actionData : null;
   const topupFormRef = useFocusOnError(topupFailure);
   const idempotencyKey = actionData?.idempotencyKey ?? page.idempotencyKey;
   const currency = topupFailure?.values.currency === "USD" ? "USD" : "KRW";
@@ -144,7 +188,9 @@ export default function Wallet() {
   return (
     <div className="container wallet-page">
       <h1 className="page-title">{t("wallet.heading")}</h1>
-      {page.notice ? <Notice>{t(page.notice === "topup" ? "wallet.noticeTopup" : "wallet.noticePledgeCancelled")}</Notice> : null}
+      {page.notice ? (
+        <Notice>{t(page.notice === "topup" ? "wallet.noticeTopup" : page.notice === "caps" ? "caps.saved" : "wallet.noticePledgeCancelled")}</Notice>
+      ) : null}
 
       <div className="wallet-grid">
         <section className="panel wallet-balance" aria-labelledby="balance-heading">
@@ -232,7 +278,14 @@ export default function Wallet() {
                     </p>
                     {pledge.lastCharge ? (
                       <p className={pledge.lastCharge.status === "paid" ? "pledge-item__charge" : "pledge-item__charge is-short"}>
-                        {t(pledge.lastCharge.status === "paid" ? "wallet.pledgeLastPaid" : "wallet.pledgeLastShort", { month: pledge.lastCharge.month })}
+                        {t(
+                          pledge.lastCharge.status === "paid"
+                            ? "wallet.pledgeLastPaid"
+                            : pledge.lastCharge.status === "spending_cap_reached"
+                              ? "caps.pledgeCapped"
+                              : "wallet.pledgeLastShort",
+                          { month: pledge.lastCharge.month },
+                        )}
                       </p>
                     ) : null}
                   </div>
@@ -256,6 +309,61 @@ export default function Wallet() {
               ))}
             </ul>
           )}
+        </section>
+
+        <section className="panel wallet-caps" id="caps" aria-labelledby="caps-heading">
+          <h2 id="caps-heading" className="panel__heading">
+            {t("caps.heading")}
+          </h2>
+          <p className="panel__lead">{t("caps.lead")}</p>
+          {page.caps.map((caps) => {
+            const failed = capsFailure?.values.currency === caps.currency ? capsFailure : null;
+            const money = (amount: number) => formatMoney(amount, caps.currency, toIntlLocale(locale));
+            return (
+              <Form method="post" className="caps-form" key={caps.currency} data-testid={`caps-${caps.currency}`}>
+                <input type="hidden" name="currency" value={caps.currency} />
+                <FormError message={failed?.formError} />
+                <fieldset className="caps-form__fields">
+                  <legend>{t("caps.currencyLegend", { currency: caps.currency })}</legend>
+                  {(["day", "month"] as const).map((period) => {
+                    const state = caps[period];
+                    const name = period === "day" ? "daily" : "monthly";
+                    return (
+                      <div key={period} className="caps-form__cap">
+                        <Field
+                          id={`caps-${caps.currency}-${name}`}
+                          label={t(period === "day" ? "caps.daily" : "caps.monthly")}
+                          name={name}
+                          inputMode="decimal"
+                          autoComplete="off"
+                          maxLength={20}
+                          defaultValue={failed?.values[name] ?? caps.inputs[name]}
+                          hint={t("caps.emptyHint")}
+                          errors={failed?.fieldErrors[name] ? { [name]: failed.fieldErrors[name]! } : undefined}
+                        />
+                        <p className="caps-form__status">
+                          {t(period === "day" ? "caps.spentDay" : "caps.spentMonth", {
+                            spent: money(state.spent),
+                            cap: state.amount === null ? t("caps.none") : money(state.amount),
+                          })}
+                        </p>
+                        {state.pending ? (
+                          <p className="caps-form__pending">
+                            {state.pending.amount === null
+                              ? t("caps.pendingRemoval", { at: seoulDateTimeText(state.pending.from, locale) })
+                              : t("caps.pendingRaise", { amount: money(state.pending.amount), at: seoulDateTimeText(state.pending.from, locale) })}
+                          </p>
+                        ) : null}
+                      </div>
+                    );
+                  })}
+                </fieldset>
+                <SubmitButton name="intent" value="caps" pendingLabel={t("caps.saving")} className="button button--ghost">
+                  {t("caps.save")}
+                </SubmitButton>
+              </Form>
+            );
+          })}
         </section>
 
         <section className="panel wallet-activity" aria-labelledby="activity-heading">

@@ -81,8 +81,14 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
   return { data: parsed.data, raw };
 }
 
-/** The user behind `Authorization: Bearer <token>`; 401 otherwise. */
-export async function requireApiUser(request: Request): Promise<SignedInUser> {
+/**
+ * What a request needs of its token. A sign-in token may do everything; a personal token only what its scopes say:
+ * read (GET requests), tips (POST /api/v1/tips). Other writes need a sign-in token.
+ */
+export type ApiScopeNeeded = "read" | "tips" | "full";
+
+/** The user behind `Authorization: Bearer <token>`; 401 otherwise, 403 when the token's scopes do not allow it. */
+export async function requireApiUser(request: Request, scope?: ApiScopeNeeded): Promise<SignedInUser> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S{1,200})$/i.exec(header);
   if (!match) {
@@ -90,11 +96,22 @@ export async function requireApiUser(request: Request): Promise<SignedInUser> {
       "WWW-Authenticate": 'Bearer realm="sodam"',
     });
   }
-  const user = await getUserByApiToken(getDb(), match[1]);
-  if (!user) {
+  const found = await getUserByApiToken(getDb(), match[1]);
+  if (!found) {
     throw new Problem(401, "invalid_token", "This token is unknown or revoked.", undefined, {
       "WWW-Authenticate": 'Bearer realm="sodam", error="invalid_token"',
     });
+  }
+  const { scopes, ...user } = found;
+  const needed = scope ?? (request.method === "GET" || request.method === "HEAD" ? "read" : "full");
+  if (scopes !== null && (needed === "full" || !scopes.includes(needed))) {
+    throw new Problem(
+      403,
+      "insufficient_scope",
+      needed === "full" ? "This personal token cannot do this; use a sign-in token." : `This token needs the ${needed} scope.`,
+      undefined,
+      { "WWW-Authenticate": `Bearer realm="sodam", error="insufficient_scope"${needed === "full" ? "" : `, scope="${needed}"`}` },
+    );
   }
   return user;
 }

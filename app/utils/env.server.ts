@@ -52,6 +52,19 @@ const EnvSchema = z.object({
   // A reserved payout not finished after this long (a crash, a provider outage) is resumed by the workers.
   PAYOUT_RESUME_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
   PAYOUT_RESUME_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+  // A payout still processing (not paid, not failed) this long after it was reserved raises an admin alert and a
+  // notice to its creator; the maintenance worker looks this often.
+  PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(3600),
+  PAYOUT_STUCK_CHECK_INTERVAL_MS: z.coerce.number().int().min(200).default(60_000),
+  // Creators' outgoing webhooks. The key (base64 of 32 bytes) encrypts their signing secrets at rest; derived
+  // from SESSION_SECRET outside production. Private and loopback addresses are refused unless allowed (default:
+  // allowed outside production, so development and tests can use a local receiver).
+  WEBHOOK_SECRET_KEY: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["true", "false"]).optional(),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_SWEEP_MS: z.coerce.number().int().min(200).default(2_000),
   SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(5000),
   // Rate limits (Redis counters); generous for people, tight enough to stop scripts.
   RATE_LIMIT_TIPS_PER_MINUTE: z.coerce.number().int().min(1).default(120),

@@ -43,11 +43,17 @@ const HIDDEN_FIELDS = new Set(["idempotencyKey", "intent", "form", "pledgeId", "
 /** The JSON a Problem stored by withIdempotency (or replayed from it) back as a Problem. */
 export function problemFromAnswer(answer: { status: number; body: unknown }): Problem {
   const body = (answer.body ?? {}) as { code?: unknown; detail?: unknown; errors?: unknown };
+  const { type: _type, title: _title, status: _status, code: _code, detail: _detail, errors: _errors, ...extensions } = body as Record<string, unknown>;
+  const scalars = Object.fromEntries(
+    Object.entries(extensions).filter(([, v]) => v === null || typeof v === "string" || typeof v === "number"),
+  ) as Record<string, string | number | null>;
   return new Problem(
     answer.status,
     typeof body.code === "string" ? body.code : "error",
     typeof body.detail === "string" ? body.detail : "",
     body.errors && typeof body.errors === "object" ? (body.errors as Record<string, string[]>) : undefined,
+    undefined,
+    Object.keys(scalars).length ? scalars : undefined,
   );
 }
 
@@ -125,6 +131,22 @@ export function describeProblem(locale: Locale, problem: Problem, context: Conte
       break;
     case "idempotency_key_reused":
       shown = onForm(t(locale, "fan.problem.idempotencyReused"));
+      break;
+    case "spending_cap_reached": {
+      const ext = problem.extensions ?? {};
+      const capCurrency = isCurrency(ext.currency) ? ext.currency : currency;
+      const vars = { cap: money(Number(ext.cap ?? 0), capCurrency), remaining: money(Number(ext.remaining ?? 0), capCurrency) };
+      shown = onForm(t(locale, ext.period === "month" ? "caps.problem.month" : "caps.problem.day", vars));
+      break;
+    }
+    case "cap_out_of_range": {
+      const ext = problem.extensions ?? {};
+      const text = t(locale, "caps.problem.range", { min: money(Number(ext.min ?? 0), currency), max: money(Number(ext.max ?? 0), currency) });
+      shown = onField(ext.field === "monthly" ? "monthly" : "daily", text);
+      break;
+    }
+    case "cap_daily_above_monthly":
+      shown = onField("daily", t(locale, "caps.problem.dailyAboveMonthly"));
       break;
     case "email_taken":
       shown = onField("email", t(locale, "fan.problem.emailTaken"));

@@ -17,16 +17,3 @@ export async function parseForm<T>(request: Request, schema: ZodType<T>): Promis
   }
   return { ok: false, errors, values };
 }
-
-/**
- * An amount typed by a person: digits with optional thousands separators ("3,000"), or with a decimal point for
- * currencies that have minor units ("1.50" USD = 150). Returns minor units, or null when it is not a clean number.
- */
-export function parseAmountInput(text: string, exponent: number): number | null {
-  const cleaned = text.trim().replace(/[,\s₩$]/g, "");
-  const pattern = exponent === 0 ? /^\d{1,12}$/ : new RegExp(`^\\d{1,12}(\\.\\d{1,${exponent}})?$`);
-  if (!pattern.test(cleaned)) return null;
-  const [whole, fraction = ""] = cleaned.split(".");
-  const value = Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, "0") || 0);
-  return Number.isSafeInteger(value) ? value : null;
-}

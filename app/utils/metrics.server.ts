@@ -4,7 +4,9 @@
 import { sql } from "kysely";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { getQueue, QUEUES, type QueueName } from "../jobs/queues.server";
+import { stuckPayoutGauges } from "../money/payout-tracking.server";
 import { getDb } from "./db.server";
+import { getEnv } from "./env.server";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "sodam_" });
@@ -37,6 +39,8 @@ const tipAmount = new Gauge({ name: "sodam_tips_amount", help: "Tip amounts in m
 const payouts = new Gauge({ name: "sodam_payouts", help: "Payouts by status", labelNames: ["status", "currency"] as const, registers: [registry] });
 const settlementLag = new Gauge({ name: "sodam_settlement_lag_seconds", help: "Age of the oldest tip not yet settled", registers: [registry] });
 const queueDepth = new Gauge({ name: "sodam_queue_jobs", help: "BullMQ jobs by queue and state", labelNames: ["queue", "state"] as const, registers: [registry] });
+const stuckPayouts = new Gauge({ name: "sodam_payouts_stuck", help: "Payouts still processing longer than PAYOUT_STUCK_AFTER_SECONDS", registers: [registry] });
+const openAlerts = new Gauge({ name: "sodam_admin_alerts_open", help: "Admin alerts not yet resolved, by kind", labelNames: ["kind"] as const, registers: [registry] });
 const scrapeErrors = new Counter({ name: "sodam_metrics_scrape_errors_total", help: "Failures reading business metrics", labelNames: ["source"] as const, registers: [registry] });
 
 async function refreshBusinessGauges() {
@@ -63,6 +67,10 @@ async function refreshBusinessGauges() {
     const { rows } = await sql<{ lag: number | null }>`
       select extract(epoch from now() - min(created_at))::int as lag from tips where status = 'pending'`.execute(db);
     settlementLag.set(Number(rows[0]?.lag ?? 0));
+    const watch = await stuckPayoutGauges(db, getEnv().PAYOUT_STUCK_AFTER_SECONDS);
+    stuckPayouts.set(watch.stuckPayouts);
+    openAlerts.reset();
+    for (const a of watch.openAlerts) openAlerts.set({ kind: a.kind }, a.count);
   } catch {
     scrapeErrors.inc({ source: "postgres" });
   }

@@ -11,6 +11,8 @@ export class Problem extends Error {
     readonly detail: string,
     readonly fields?: FieldErrors,
     readonly headers?: Record<string, string>,
+    /** Extension members (RFC 9457 §3.2): machine-readable details a client or page can use. */
+    readonly extensions?: Record<string, string | number | null>,
   ) {
     super(`${status} ${code}: ${detail}`);
   }
@@ -23,6 +25,7 @@ export class Problem extends Error {
       code: this.code,
       detail: this.detail,
       ...(this.fields ? { errors: this.fields } : {}),
+      ...this.extensions,
     };
   }
 

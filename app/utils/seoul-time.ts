@@ -16,3 +16,16 @@ export function seoulDate(at: Date) {
 export function seoulMonth(at: Date) {
   return seoulDate(at).slice(0, 7);
 }
+
+/** The instant a Seoul day begins (00:00 in Seoul), for the day `at` falls in; `days` moves it by whole days. */
+export function seoulDayStart(at: Date, days = 0) {
+  const start = Date.parse(`${seoulDate(at)}T00:00:00+09:00`);
+  return new Date(start + days * 86_400_000);
+}
+
+/** The instant a Seoul month begins (the 1st, 00:00 in Seoul), for the month `at` falls in; `months` moves it. */
+export function seoulMonthStart(at: Date, months = 0) {
+  const [year, month] = seoulMonth(at).split("-").map(Number);
+  const first = new Date(Date.UTC(year, month - 1 + months, 1));
+  return new Date(Date.parse(`${first.toISOString().slice(0, 10)}T00:00:00+09:00`));
+}

@@ -7,6 +7,7 @@ import * as m20261129000400 from "./20261129000400_transparency";
 import * as m20261129000500 from "./20261129000500_stripe";
 import * as m20261130000600 from "./20261130000600_overlays";
 import * as m20261130000700 from "./20261130000700_trust";
+import * as m20261130000800 from "./20261130000800_creator_money";
 
 const migrations: Record<string, Migration> = {
   "20261129000100_people": m20261129000100,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "20261129000500_stripe": m20261129000500,
   "20261130000600_overlays": m20261130000600,
   "20261130000700_trust": m20261130000700,
+  "20261130000800_creator_money": m20261130000800,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -226,6 +226,20 @@ test("a fan's tip shows up with its message after settlement, exports as CSV, an
     await expect(page.locator(".payout-now__amount")).toHaveText("₩0");
     await shot(page, testInfo, "dashboard-payouts");
 
+    // The statement: ₩11,400 to an individual in KRW withholds ₩340 income tax and ₩30 local income tax.
+    await payout.getByRole("link", { name: "명세서" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("지급 명세서");
+    await expect(page.locator('tr[data-row="gross"] td')).toHaveText("₩12,000");
+    await expect(page.locator('tr[data-row="fee"] td')).toHaveText("− ₩600");
+    await expect(page.locator('tr[data-row="incomeTax"] td')).toHaveText("− ₩340");
+    await expect(page.locator('tr[data-row="localTax"] td')).toHaveText("− ₩30");
+    await expect(page.locator('tr[data-row="net"] td')).toHaveText("₩11,030");
+    await expect(page.locator(".statement__events li")).toHaveText([/지급 예약/, /송금 중/, /지급 완료/]);
+    await expect(page.locator(".statement__tips tbody tr")).toHaveCount(1);
+    await expectNoSeriousAxeViolations(page);
+    await shot(page, testInfo, "dashboard-payout-statement");
+    await page.goto("/dashboard/payouts");
+
     // Nothing left to pay: the 422 is shown on the page, not as an error page.
     await page.getByRole("button", { name: "지금 지급받기" }).click();
     await expect(page.getByRole("alert")).toHaveText(/최소 지급액보다 적어요/);
@@ -363,6 +377,7 @@ test.describe("axe", () => {
     "/dashboard/posts/new",
     "/dashboard/posts/moonlight-store-ep-12",
     "/dashboard/settings",
+    "/dashboard/developers",
   ]) {
     test(`${path} has no serious or critical axe violations`, async ({ page }, testInfo) => {
       await page.context().addCookies(cookies);

@@ -84,7 +84,11 @@ test.describe("guest card tips", () => {
     await expect(page.getByText("4242 4242 4242 4242").first()).toBeVisible();
     await shot(page, testInfo, "creator-page-guest.png");
 
+    // The fee is shown before the tip is sent, for the amount picked.
+    await expect(page.getByTestId("tip-fee")).toContainText("소담 수수료 5%");
+    await expect(page.getByTestId("tip-fee-example")).toHaveText("예: ₩3,000 후원 → 수수료 ₩150, 창작자 ₩2,850");
     await tipForm(page).getByLabel("₩5,000", { exact: true }).check();
+    await expect(page.getByTestId("tip-fee-example")).toHaveText("예: ₩5,000 후원 → 수수료 ₩250, 창작자 ₩4,750");
     await tipForm(page).getByLabel("응원 메시지 (선택)").fill(message);
     await page.getByLabel("이름 (선택)").fill("길손");
     await page.getByLabel("카드 번호").fill(SUCCESS_CARD);
@@ -174,6 +178,30 @@ test.describe("signed-in fans", () => {
 
     expect(await walletBalance(page)).toBe(17_000);
     await expect(page.locator(".activity").filter({ hasText: "민지 Minji님께 후원" })).toContainText("₩3,000");
+  });
+
+  test("a daily spending cap set on the wallet refuses the tip that crosses it, in the fan's language", async ({ page }) => {
+    await signUp(page, unique("한도").slice(0, 30));
+    await topUp(page, "20,000");
+    await page.goto("/wallet");
+    const caps = page.getByTestId("caps-KRW");
+    await caps.getByLabel("하루 한도").fill("2000");
+    await caps.getByRole("button", { name: "한도 저장" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "지출 한도를 저장했어요" })).toBeVisible();
+    await expect(page.getByTestId("caps-KRW")).toContainText("오늘 ₩0 사용 · 한도 ₩2,000");
+
+    await page.goto("/@minji");
+    await tipForm(page).getByLabel("₩3,000", { exact: true }).check();
+    await sendTip(page);
+    await expect(page.getByRole("alert")).toHaveText("하루 지출 한도(₩2,000)를 넘게 돼요. 오늘은 ₩2,000까지 쓸 수 있어요.");
+    expect(await walletBalance(page)).toBe(20_000);
+
+    // Raising it waits 24 hours.
+    await page.goto("/wallet");
+    await page.getByTestId("caps-KRW").getByLabel("하루 한도").fill("50000");
+    await page.getByTestId("caps-KRW").getByRole("button", { name: "한도 저장" }).click();
+    await expect(page.getByTestId("caps-KRW")).toContainText("₩50,000(으)로 올리는 변경이");
+    await expect(page.getByTestId("caps-KRW")).toContainText("한도 ₩2,000");
   });
 
   test("a short wallet explains itself and offers a top-up instead of tipping", async ({ page }) => {

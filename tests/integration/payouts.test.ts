@@ -16,6 +16,7 @@ import {
 } from "../../app/money/payouts.server";
 import { PermanentProviderError, type PaymentProvider, type TransferRequest } from "../../app/money/provider.server";
 import { TestmodePaymentProvider } from "../../app/money/testmode-provider.server";
+import { koreanWithholding } from "../../app/money/withholding";
 import { useTestDatabase } from "../support/database";
 import {
   creatorBalances,
@@ -53,19 +54,29 @@ const ledgerKeysOf = async (payoutId: string) =>
     await t.db
       .selectFrom("ledger_transactions")
       .select("key")
-      .where("key", "in", [`payout:${payoutId}`, `payout_paid:${payoutId}`, `payout_reversal:${payoutId}`])
+      .where("key", "in", [`payout:${payoutId}`, `payout_withholding:${payoutId}`, `payout_paid:${payoutId}`, `payout_reversal:${payoutId}`])
       .orderBy("id")
       .execute()
   ).map((r) => r.key);
 
-/** Exactly once: one transfer for the payout's amount, status paid, nothing left in transit. */
+/**
+ * Exactly once: one transfer for the payout's amount less its withholding (the creators here are individuals paid
+ * in KRW, so 3.3 % is withheld), status paid, nothing left in transit.
+ */
 async function expectPaidExactlyOnce(payoutId: string, creator: { id: number; currency: "KRW" | "USD" }, amount: number) {
+  const withheld = koreanWithholding(amount);
   const transfers = await transfersOf(payoutId);
   expect(transfers).toHaveLength(1);
-  expect(transfers[0]).toMatchObject({ amount, currency: creator.currency, destination: `creator:${creator.id}` });
+  expect(transfers[0]).toMatchObject({ amount: amount - withheld.total, currency: creator.currency, destination: `creator:${creator.id}` });
   const payout = await payoutRow(payoutId);
-  expect(payout).toMatchObject({ status: "paid", amount, provider_transfer_id: transfers[0].id });
-  expect(await ledgerKeysOf(payoutId)).toEqual([`payout:${payoutId}`, `payout_paid:${payoutId}`]);
+  expect(payout).toMatchObject({
+    status: "paid",
+    amount,
+    provider_transfer_id: transfers[0].id,
+    withholding_income_tax: withheld.incomeTax,
+    withholding_local_tax: withheld.localTax,
+  });
+  expect(await ledgerKeysOf(payoutId)).toEqual([`payout:${payoutId}`, `payout_withholding:${payoutId}`, `payout_paid:${payoutId}`]);
   expect((await creatorBalances(t.db, creator)).inTransit).toBe(0);
 }
 
@@ -90,11 +101,17 @@ describe("a payout on request", () => {
     expect(paid!.providerTransferId).toMatch(/^tr_test_/);
     expect(paid!.paidAt).not.toBeNull();
     await expectPaidExactlyOnce(payout.id, creator, 19_000);
-    expect(await postingOf(t.db, `payout_paid:${payout.id}`)).toEqual({
-      [accountCode.creator(creator.id, "in_transit", "KRW")]: -19_000,
-      [accountCode.clearing("KRW")]: 19_000,
+    // ₩19,000 to an individual in KRW: income tax ₩570, local income tax ₩50, so ₩18,380 is sent.
+    expect(paid).toMatchObject({ withholding: { incomeTax: 570, localTax: 50, total: 620 }, net: 18_380 });
+    expect(await postingOf(t.db, `payout_withholding:${payout.id}`)).toEqual({
+      [accountCode.creator(creator.id, "in_transit", "KRW")]: -620,
+      [accountCode.platform("tax_payable", "KRW")]: 620,
     });
-    expect((await entriesTotal(t.db, accountCode.clearing("KRW"))) - clearingBefore).toBe(19_000);
+    expect(await postingOf(t.db, `payout_paid:${payout.id}`)).toEqual({
+      [accountCode.creator(creator.id, "in_transit", "KRW")]: -18_380,
+      [accountCode.clearing("KRW")]: 18_380,
+    });
+    expect((await entriesTotal(t.db, accountCode.clearing("KRW"))) - clearingBefore).toBe(18_380);
 
     // Processing a paid payout again changes nothing.
     expect(await processPayout(t.db, provider, payout.id)).toMatchObject({ status: "paid", providerTransferId: paid!.providerTransferId });
@@ -204,7 +221,7 @@ describe("when the provider's transfer fails", () => {
     const payout = await requestPayoutNow(t.db, creator.id);
     await expect(processPayout(t.db, lossy, payout.id)).rejects.toThrow(/socket hang up/);
     const [made] = await transfersOf(payout.id);
-    expect(made).toMatchObject({ amount: 16_000 });
+    expect(made).toMatchObject({ amount: 16_000 - koreanWithholding(16_000).total });
     expect(await payoutRow(payout.id)).toMatchObject({ status: "processing" });
 
     const paid = await processPayout(t.db, provider, payout.id);

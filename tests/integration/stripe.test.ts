@@ -404,7 +404,8 @@ describe("Connect payouts", () => {
     await waitFor(async () => (await t.db.selectFrom("payouts").select("status").where("id", "=", payoutId).executeTakeFirstOrThrow()).status === "paid", 20_000, "payout paid");
     const transfers = fake.requestsTo("POST", "/v1/transfers").filter((r) => r.params.metadata?.sodam_payout_id === payoutId);
     expect(transfers).toHaveLength(1);
-    expect(transfers[0]).toMatchObject({ idempotencyKey: `payout:${payoutId}`, status: 200, params: { amount: "19000", currency: "krw", destination: accountId } });
+    // The creator is an individual paid in KRW: ₩570 income tax and ₩50 local income tax are withheld.
+    expect(transfers[0]).toMatchObject({ idempotencyKey: `payout:${payoutId}`, status: 200, params: { amount: "18380", currency: "krw", destination: accountId } });
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
 
     const transferId = (await t.db.selectFrom("payouts").select("provider_transfer_id").where("id", "=", payoutId).executeTakeFirstOrThrow()).provider_transfer_id!;
