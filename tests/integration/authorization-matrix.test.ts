@@ -162,6 +162,14 @@ const MATRIX: Record<string, Probe[]> = {
     { method: "POST", path: () => "/dashboard/payouts", form: () => ({ intent: "payNow" }), expect: creatorsOnly },
   ],
   "dashboard.payouts[.csv].ts": dashboard("/dashboard/payouts.csv"),
+  // A payout statement exists only for its creator: another creator's (or an unknown) id is a 404 for everyone.
+  // The owner opening their own statement is checked in tests/e2e/creator.spec.ts.
+  "dashboard.payouts_.$id.tsx": [{ method: "GET", path: () => `/dashboard/payouts/${randomUUID()}`, expect: all("deny") }],
+  "dashboard.tax-statement[.csv].ts": dashboard("/dashboard/tax-statement.csv?year=2026"),
+  "dashboard.developers.tsx": [
+    ...dashboard("/dashboard/developers"),
+    { method: "POST", path: () => "/dashboard/developers", form: () => ({ intent: "createToken", name: "", scopes: "read" }), expect: creatorsOnly },
+  ],
   "dashboard.posts.$slug.tsx": [
     { method: "GET", path: (c) => `/dashboard/posts/${c.slug}`, expect: ownerOnly, noLeakTo: notOwner },
     {
@@ -172,6 +180,7 @@ const MATRIX: Record<string, Probe[]> = {
     },
   ],
   "dashboard.posts._index.tsx": dashboard("/dashboard/posts"),
+  "api.v1.me.wallet.caps.ts": [{ method: "GET", path: () => "/api/v1/me/wallet/caps", expect: signedIn }],
   "dashboard.share.tsx": [
     ...dashboard("/dashboard/share"),
     { method: "POST", path: () => "/dashboard/share", form: () => ({ intent: "preferences", minAmount: "1000", blockedWords: "" }), expect: creatorsOnly },
