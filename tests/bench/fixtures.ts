@@ -21,6 +21,13 @@ export async function seedCreators(db: DB, count: number): Promise<BenchCreator[
     insert into creators (user_id, handle, display_name, currency, payout_minimum)
     select id, 'bench_c_' || substring(display_name from 15), display_name, 'KRW', 10000 from users
   `.execute(db);
+  // Each creator's ledger accounts, as becoming a creator makes them (ensureCreatorAccounts).
+  await sql`
+    insert into accounts (code, owner_type, owner_id, purpose, currency, caches_balance, allow_negative)
+    select 'creator:' || c.id || ':' || p.purpose || ':KRW', 'creator', c.id, p.purpose, 'KRW', true, p.purpose <> 'in_transit'
+      from creators c cross join (values ('pending'), ('available'), ('in_transit')) as p(purpose)
+     where c.handle like 'bench_c_%'
+  `.execute(db);
   return db.selectFrom("creators").select(["id", "handle"]).where("handle", "like", "bench_c_%").orderBy("id").execute();
 }
 
