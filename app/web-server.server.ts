@@ -11,6 +11,7 @@ import express from "express";
 import { getEnv } from "./utils/env.server";
 import { getLogger } from "./utils/logger.server";
 import { httpDuration, httpRequests, renderMetrics, routeGroup } from "./utils/metrics.server";
+import { publicPageCache } from "./utils/page-cache.server";
 
 export async function startWebServer(options: { port?: number; host?: string } = {}) {
   const env = getEnv();
@@ -67,6 +68,8 @@ export async function startWebServer(options: { port?: number; host?: string } =
   });
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // Creator pages for anonymous visitors: at most a second old (new tips show within that second).
+  app.use(publicPageCache({ ttlMs: 1_000, maxEntries: 2_000, path: /^\/@[A-Za-z0-9_.-]{1,64}$/ }));
   app.all("*", createRequestHandler({ build, mode: env.NODE_ENV === "production" ? "production" : "development" }));
 
   const port = options.port ?? env.PORT;

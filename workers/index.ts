@@ -78,6 +78,8 @@ const workers = Object.entries(PROCESSORS).map(([name, { processor, concurrency 
 
 const repairTimer = setInterval(() => repairSchedulers().catch((err) => log.warn({ err }, "scheduler check failed")), 15_000);
 log.info({ queues: Object.keys(PROCESSORS), prefix: queuePrefix() }, "workers started");
+// A parent that started us (tests, the benchmark) learns we are taking jobs.
+if (process.send) process.send({ ready: true });
 
 let stopping = false;
 async function shutdown(signal: string) {

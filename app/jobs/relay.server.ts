@@ -1,12 +1,21 @@
-// After a tip commits, the web process relays its event at once (live alert, settlement kick) without making the
-// fan wait. Best effort: when Redis is away the outbox sweeper in the workers relays it later.
+// After a tip commits, the web process relays its event soon (live alert, settlement kick) without making the fan
+// wait. Calls within a few milliseconds share one relay run: under load that is one outbox transaction for many
+// tips instead of one each. Best effort: when Redis is away the outbox sweeper in the workers relays it later.
 import { relayOutbox } from "../money/outbox.server";
 import { getDb } from "../utils/db.server";
 import { getLogger } from "../utils/logger.server";
 import { getRedis } from "../utils/redis.server";
 import { redisOutboxSink } from "./outbox-sink.server";
 
+const COALESCE_MS = 15;
+let scheduled = false;
+
 export function relayTipEventsSoon() {
-  if (getRedis().status !== "ready") return;
-  relayOutbox(getDb(), redisOutboxSink, { batchSize: 50 }).catch((err) => getLogger().debug({ err }, "outbox relay deferred to the sweeper"));
+  if (scheduled || getRedis().status !== "ready") return;
+  scheduled = true;
+  // The caller's transaction has committed, so the run below (starting later) sees its event.
+  setTimeout(() => {
+    scheduled = false;
+    relayOutbox(getDb(), redisOutboxSink, { batchSize: 500 }).catch((err) => getLogger().debug({ err }, "outbox relay deferred to the sweeper"));
+  }, COALESCE_MS).unref();
 }

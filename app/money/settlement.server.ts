@@ -27,6 +27,9 @@ export async function settlePendingTips(db: DB, options: { batchSize: number; fe
       .selectFrom("tips")
       .select(["id", "creator_id", "currency", "amount"])
       .where("status", "=", "pending")
+      // Creator by creator: a backlog spread over thousands of creators then settles as one settlement per
+      // creator per run, not one per tip. Every run claims all that is pending unless the backlog exceeds a batch.
+      .orderBy("creator_id")
       .orderBy("created_at")
       .limit(options.batchSize)
       .forUpdate()

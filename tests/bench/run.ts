@@ -231,6 +231,8 @@ async function caseB3(creators: BenchCreator[]) {
     const sqlSeconds = await setBasedSettlement();
     // Fresh workers, so their peak memory is this backlog's alone.
     workers = startWorkers(env);
+    // From the moment the workers take jobs (their boot is not settlement time).
+    await new Promise((resolve) => workers!.child.once("message", resolve));
     const t0 = performance.now();
     await waitFor(async () => (await countPendingTips(db)) === 0, 3_600_000, `settling ${count} tips`);
     const seconds = (performance.now() - t0) / 1000;
