@@ -3,6 +3,7 @@
 //   npm run bench                 full run (about 10 minutes)
 //   npm run bench -- --quick      a few seconds per case, small sizes (CI: checks that every case runs)
 //   npm run bench -- --only B1,B4
+//   npm run bench -- --profile    the web process writes a V8 CPU profile into tests/bench/results/profiles
 // Prints a table and writes tests/bench/results/<full|quick>.{json,md}.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -78,11 +79,14 @@ const db = createDb(databaseUrl, 8);
 await migrateToLatest(db);
 Object.assign(process.env, env);
 
+const profileDir = path.join(root, "tests/bench/results/profiles");
+const webNodeArgs = args.includes("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+
 let web: (RunningProcess & { url: string }) | undefined;
 let workers: RunningProcess | undefined;
 const started = Date.now();
 try {
-  web = await startWeb(env);
+  web = await startWeb(env, webNodeArgs);
   workers = startWorkers(env);
   log(`web at ${web.url}; seeding ${fmt(SIZES.creators)} creators and ${SIZES.clients} fans`);
   const creators = await seedCreators(db, SIZES.creators);

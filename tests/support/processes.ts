@@ -15,9 +15,9 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-function launch(script: string, env: Record<string, string>): RunningProcess {
+function launch(script: string, env: Record<string, string>, nodeArgs: string[] = []): RunningProcess {
   // node --import tsx (not the tsx CLI) so a signal reaches the process itself, as in production.
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -37,10 +37,11 @@ function launch(script: string, env: Record<string, string>): RunningProcess {
   };
 }
 
-export async function startWeb(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
+/** `nodeArgs`: extra Node flags, e.g. `--cpu-prof` for the benchmark's profiles. */
+export async function startWeb(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningProcess & { url: string }> {
   if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("run `npm run build` before the HTTP tests");
   // A free port unless the test asks for one (to restart a server where its clients expect it).
-  const proc = launch("app/cli/web.ts", { PORT: "0", ...env, HOST: "127.0.0.1" });
+  const proc = launch("app/cli/web.ts", { PORT: "0", ...env, HOST: "127.0.0.1" }, nodeArgs);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web did not start:\n${proc.output()}`)), 90_000);
     proc.child.on("message", (m: { ready?: string }) => {
