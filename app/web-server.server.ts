@@ -20,24 +20,14 @@ export async function startWebServer(options: { port?: number; host?: string } =
     entry: { module: { closeConnections?: () => Promise<void>; endLiveStreams?: () => void } };
   };
 
+  // Shutting down (see close()): a request that still arrives on an open keep-alive connection is answered 503 (the
+  // client retries elsewhere or later, with the same Idempotency-Key), and every answer closes its connection.
+  let draining = false;
+  const inFlight = new Set<express.Response>();
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  // Shutting down: a request that still arrives on an open keep-alive connection is answered 503 (the client retries
-  // elsewhere or later, with the same Idempotency-Key), and every answer closes its connection.
-  let draining = false;
-  const inFlight = new Set<express.Response>();
-  app.use((req, res, next) => {
-    if (draining) {
-      res.status(503).set({ Connection: "close", "Retry-After": "1" }).type("application/problem+json").send(
-        JSON.stringify({ status: 503, code: "service_unavailable", title: "Service Unavailable", detail: "This server is restarting. Please try again in a moment." }),
-      );
-      return;
-    }
-    inFlight.add(res);
-    res.on("close", () => inFlight.delete(res));
-    next();
-  });
   app.use(compression());
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -53,6 +43,18 @@ export async function startWebServer(options: { port?: number; host?: string } =
       if (req.path === "/healthz" && res.statusCode === 200) return;
       log.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
+    next();
+  });
+  // Draining (see close()): late requests get a 503 that closes the connection.
+  app.use((req, res, next) => {
+    if (draining) {
+      res.status(503).set({ Connection: "close", "Retry-After": "1" }).type("application/problem+json").send(
+        JSON.stringify({ status: 503, code: "service_unavailable", title: "Service Unavailable", detail: "This server is restarting. Please try again in a moment." }),
+      );
+      return;
+    }
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
     next();
   });
   // Origin check on every state-changing request: a browser always names the page's origin on a POST, so a

@@ -1,6 +1,7 @@
-// Postgres out of reach: the API answers 503 problem+json with Retry-After, writes nothing half, and the same web
-// process recovers by itself when Postgres is back. The shared Postgres server is never stopped: the web process
-// reaches it through a small TCP proxy in this file, which can cut every connection and refuse new ones.
+// Postgres out of reach: the API answers 503 problem+json with Retry-After (a page: 503 too), writes nothing half,
+// and the same web process recovers by itself when Postgres is back. The shared Postgres server is never stopped:
+// the web process reaches it through a small TCP proxy in this file, which can cut every connection and refuse new
+// ones.
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +103,11 @@ describe("Postgres out of reach", () => {
     const read = await api.request("GET", "/api/v1/me/wallet", { token: fan.token });
     expect(read.status).toBe(503);
     expect(read.body.code).toBe("service_unavailable");
+    // A page says so too: 503 with Retry-After, not a 500.
+    const page = await fetch(`${web.url}/@${creator.handle}`);
+    await page.text();
+    expect(page.status).toBe(503);
+    expect(page.headers.get("Retry-After")).toBe("5");
 
     stop = true;
     await Promise.all(loops);
