@@ -4,12 +4,14 @@
 
 import { PassThrough } from "node:stream";
 
-import type { EntryContext } from "@remix-run/node";
+import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { isDatabaseUnavailable } from "~/utils/connectivity.server";
+import { getLogger } from "~/utils/logger.server";
 import { NonceContext } from "~/utils/nonce";
 import { createNonce, setSecurityHeaders, type FrameableHandle } from "~/utils/security-headers.server";
 
@@ -19,12 +21,31 @@ const ABORT_DELAY = 5_000;
 // rejections can still stream to the browser.
 export const streamTimeout = ABORT_DELAY;
 
+/** Pages whose loader or action failed because Postgres is away: answered 503 with Retry-After, not 500. */
+const databaseAway = new WeakSet<Request>();
+
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) {
+    databaseAway.add(request);
+    getLogger().warn({ url: request.url, err: (error as Error)?.message }, "page unavailable: database unreachable");
+    return;
+  }
+  // As Remix logs by default: the error inside a route error response, else the error.
+  const inner = isRouteErrorResponse(error) ? (error as { error?: unknown }).error : undefined;
+  console.error(inner ?? error);
+};
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  if (responseStatusCode >= 500 && databaseAway.has(request)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "5");
+  }
   const nonce = createNonce();
   // The widget and overlay routes may be framed by any site; every other page refuses framing.
   const frameable = remixContext.staticHandlerContext.matches.some(

@@ -21,6 +21,11 @@ export async function startWebServer(options: { port?: number; host?: string } =
     entry: { module: { closeConnections?: () => Promise<void>; endLiveStreams?: () => void } };
   };
 
+  // Shutting down (see close()): a request that still arrives on an open keep-alive connection is answered 503 (the
+  // client retries elsewhere or later, with the same Idempotency-Key), and every answer closes its connection.
+  let draining = false;
+  const inFlight = new Set<express.Response>();
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -39,6 +44,18 @@ export async function startWebServer(options: { port?: number; host?: string } =
       if (req.path === "/healthz" && res.statusCode === 200) return;
       log.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
+    next();
+  });
+  // Draining (see close()): late requests get a 503 that closes the connection.
+  app.use((req, res, next) => {
+    if (draining) {
+      res.status(503).set({ Connection: "close", "Retry-After": "1" }).type("application/problem+json").send(
+        JSON.stringify({ status: 503, code: "service_unavailable", title: "Service Unavailable", detail: "This server is restarting. Please try again in a moment." }),
+      );
+      return;
+    }
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
     next();
   });
   // Origin check on every state-changing request: a browser always names the page's origin on a POST, so a
@@ -85,14 +102,21 @@ export async function startWebServer(options: { port?: number; host?: string } =
 
   async function close() {
     // Stop accepting, end live streams (they never finish by themselves), let in-flight requests finish (up to
-    // 10 s), then close pools.
+    // 8 s, inside the usual 10 s a supervisor waits before SIGKILL) on connections that close after their answer,
+    // then close pools.
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
     build.entry.module.endLiveStreams?.();
     await new Promise<void>((resolve) => {
+      // A keep-alive connection is idle (closable without cutting an answer) only once its answer is out.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => {
+        clearInterval(idle);
         server.closeAllConnections();
         resolve();
-      }, 10_000).unref();
+      }, 8_000).unref();
       server.close(() => {
+        clearInterval(idle);
         clearTimeout(timer);
         resolve();
       });

@@ -16,6 +16,7 @@ import { processRelease } from "./release.worker";
 import { processSettlement } from "./settlement.worker";
 import { processStripeEvents } from "./stripe-events.worker";
 import { processTransparency } from "./transparency.worker";
+import { requestStop } from "./stopping";
 import { processWebhooks } from "./webhooks.worker";
 
 process.env.SODAM_SERVICE ??= "sodam-workers";
@@ -87,7 +88,9 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "workers stopping: finishing current jobs");
   clearInterval(repairTimer);
-  // Wait for running jobs to finish; unfinished work is safe anyway (every job is idempotent).
+  requestStop();
+  // Wait for running jobs to finish (a settlement run stops after its current batch); unfinished work is safe
+  // anyway (every job is idempotent).
   await Promise.all(workers.map((w) => w.close().catch(() => {})));
   await closeQueues();
   await closeRedis();

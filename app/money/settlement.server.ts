@@ -95,10 +95,10 @@ export async function settlePendingTips(db: DB, options: { batchSize: number; fe
   });
 }
 
-/** Settles until no pending tip is left (or `maxBatches` ran); returns the totals. */
-export async function settleAll(db: DB, options: { batchSize: number; feeBps: number; maxBatches?: number }) {
+/** Settles until no pending tip is left (or `maxBatches` ran, or `shouldStop` says so between batches); returns the totals. */
+export async function settleAll(db: DB, options: { batchSize: number; feeBps: number; maxBatches?: number; shouldStop?: () => boolean }) {
   const total: SettlementRun = { tips: 0, settlements: 0 };
-  for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
+  for (let i = 0; i < (options.maxBatches ?? Infinity) && !options.shouldStop?.(); i++) {
     const run = await settlePendingTips(db, options);
     total.tips += run.tips;
     total.settlements += run.settlements;

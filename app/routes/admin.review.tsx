@@ -124,7 +124,7 @@ export default function AdminReview() {
         <p className="muted">{translate("admin.review.none")}</p>
       )}
       <p>
-        <Link to="/admin/audit">{translate("admin.review.auditLink")}</Link>
+        <Link to="/admin/audit">{translate("admin.review.auditLink")}</Link> · <Link to="/admin/queues">{translate("admin.queues.link")}</Link>
       </p>
     </div>
   );

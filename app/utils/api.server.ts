@@ -2,7 +2,7 @@
 // application/problem+json — user input gets a 4xx, an unavailable database a 503, never a bare 500 page.
 import { z, type ZodType } from "zod";
 import { getUserByApiToken, type SignedInUser } from "../models/users.server";
-import { isUnreachable } from "./connectivity.server";
+import { isDatabaseUnavailable } from "./connectivity.server";
 import { getDb } from "./db.server";
 import { getLogger } from "./logger.server";
 import { Problem, problemResponse } from "./problem.server";
@@ -46,11 +46,6 @@ async function drainBody(request: Request) {
   if (request.bodyUsed || !request.body) return;
   if (Number(request.headers.get("Content-Length") ?? 0) > 1024 * 1024) return;
   await request.arrayBuffer().catch(() => undefined);
-}
-
-function isDatabaseUnavailable(error: unknown) {
-  const code = (error as { code?: string })?.code ?? "";
-  return isUnreachable(error) || code.startsWith("08") || code === "57P01" || code === "57P03";
 }
 
 export function methodNotAllowed(allowed: string[]) {

@@ -15,6 +15,12 @@ export function isUnreachable(error: unknown): boolean {
   return /timeout|connect|ECONNREFUSED|max retries per request|Connection is closed/i.test(e?.message ?? "");
 }
 
+/** A database error that means "Postgres is away" (cannot connect, connection lost, shutting down), not a bug. */
+export function isDatabaseUnavailable(error: unknown) {
+  const code = (error as { code?: string })?.code ?? "";
+  return isUnreachable(error) || code.startsWith("08") || code === "57P01" || code === "57P03";
+}
+
 /** Hides the password in a URL before it is printed. */
 export function redactUrl(url: string) {
   try {

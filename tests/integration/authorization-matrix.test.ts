@@ -111,6 +111,11 @@ const MATRIX: Record<string, Probe[]> = {
     { method: "POST", path: () => "/account/security", form: () => ({ intent: "confirm", code: "000000" }), expect: signedIn },
   ],
   "admin.audit.tsx": [{ method: "GET", path: () => "/admin/audit", expect: adminOnly }],
+  "admin.queues.tsx": [
+    { method: "GET", path: () => "/admin/queues", expect: adminOnly },
+    { method: "POST", path: () => "/admin/queues", form: () => ({ intent: "retry-all", queue: "settlement" }), expect: adminOnly },
+    { method: "POST", path: () => "/admin/queues", form: () => ({ intent: "retry", queue: "webhooks", jobId: "no-such-job" }), expect: adminOnly },
+  ],
   "admin.review.tsx": [
     { method: "GET", path: () => "/admin/review", expect: adminOnly },
     { method: "POST", path: () => "/admin/review", form: (c) => ({ intent: "approve", tipId: c.heldTipId }), expect: adminOnly },

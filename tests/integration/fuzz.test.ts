@@ -9,6 +9,9 @@ import { useTestDatabase } from "../support/database";
 import { startWeb } from "../support/processes";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+// A full run (10,000 cases per property) takes many minutes; the per-test limit grows with it.
+const TIMEOUT = Math.max(120_000, RUNS * 400);
+const started = Date.now();
 const t = await useTestDatabase();
 let web: Awaited<ReturnType<typeof startWeb>>;
 let api: ReturnType<typeof apiClient>;
@@ -25,7 +28,7 @@ beforeAll(async () => {
   await api.topUp(fan.token, 2_000_000);
 });
 afterAll(async () => {
-  console.log(`fuzz: ${cases} cases, ${serverErrors} server errors`);
+  console.log(`fuzz: ${cases} cases, ${serverErrors} server errors, ${((Date.now() - started) / 1000).toFixed(1)} s (FUZZ_RUNS=${RUNS})`);
   await web?.stop();
 });
 
@@ -88,7 +91,7 @@ describe("fuzzed API input never causes a 500 or a half write", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it("raw bodies and content types", async () => {
     await fc.assert(
@@ -101,7 +104,7 @@ describe("fuzzed API input never causes a 500 or a half write", () => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it("sign-up, token, top-up and creator bodies", async () => {
     const endpoints = [
@@ -120,7 +123,7 @@ describe("fuzzed API input never causes a 500 or a half write", () => {
         { numRuns: Math.max(10, Math.floor(RUNS / 4)) },
       );
     }
-  });
+  }, TIMEOUT);
 
   it("query strings, path parameters and headers", async () => {
     await fc.assert(
@@ -132,5 +135,5 @@ describe("fuzzed API input never causes a 500 or a half write", () => {
       }),
       { numRuns: Math.max(10, Math.floor(RUNS / 2)) },
     );
-  });
+  }, TIMEOUT);
 });
