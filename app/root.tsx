@@ -165,6 +165,19 @@ export interface BareHandle {
   bare?: boolean;
 }
 
+function DocumentHead() {
+  return (
+    <head>
+      <meta charSet="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light dark" />
+      <meta name="theme-color" content="#e8603c" />
+      <Meta />
+      <Links />
+    </head>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();
   const nonce = useNonce();
@@ -172,13 +185,7 @@ export function Layout({ children }: { children: ReactNode }) {
   if (bare) {
     return (
       <html lang={locale}>
-        <head>
-          <meta charSet="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="color-scheme" content="light dark" />
-          <Meta />
-          <Links />
-        </head>
+        <DocumentHead />
         <body className="bare">
           <main id="main">{children}</main>
           <Scripts nonce={nonce} />
@@ -188,14 +195,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }
   return (
     <html lang={locale}>
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <meta name="theme-color" content="#e8603c" />
-        <Meta />
-        <Links />
-      </head>
+      <DocumentHead />
       <body>
         <a className="skip-link" href="#main">
           {t(locale, "nav.skipToContent")}
