@@ -10,6 +10,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { paymentPageConfig } from "~/money/payment-provider.server";
 import { NonceContext } from "~/utils/nonce";
 import { createNonce, setSecurityHeaders, type FrameableHandle } from "~/utils/security-headers.server";
 
@@ -42,7 +43,7 @@ export default function handleRequest(
       const stream = createReadableStreamFromReadable(body);
 
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-      setSecurityHeaders(responseHeaders, { nonce, frameable });
+      setSecurityHeaders(responseHeaders, { nonce, frameable, stripeJs: paymentPageConfig().publishableKey !== null });
 
       resolve(
         new Response(stream, {

@@ -404,3 +404,56 @@ export async function getWalletBalances(trx: Tx, userId: number) {
     .execute();
   return rows.map((r) => ({ currency: r.currency as Currency, balance: r.balance }));
 }
+
+/** A card payment as its pending page shows it: where it stands, what it pays for, and the tip it became. */
+export interface PaymentProgress {
+  id: string;
+  purpose: "topup" | "tip";
+  status: PaymentStatus;
+  amount: number;
+  currency: Currency;
+  failureCode: string | null;
+  userId: number | null;
+  provider: string;
+  providerPaymentId: string | null;
+  creator: { handle: string; displayName: string } | null;
+  tipId: string | null;
+}
+
+export async function getPaymentProgress(db: Tx, paymentId: string): Promise<PaymentProgress | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(paymentId)) return null;
+  const row = await db
+    .selectFrom("payments")
+    .leftJoin("creators", "creators.id", "payments.creator_id")
+    .leftJoin("tips", "tips.payment_id", "payments.id")
+    .select([
+      "payments.id",
+      "payments.purpose",
+      "payments.status",
+      "payments.amount",
+      "payments.currency",
+      "payments.failure_code",
+      "payments.user_id",
+      "payments.provider",
+      "payments.provider_payment_id",
+      "creators.handle",
+      "creators.display_name",
+      "tips.id as tip_id",
+    ])
+    .where("payments.id", "=", paymentId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency as Currency,
+    failureCode: row.failure_code,
+    userId: row.user_id,
+    provider: row.provider,
+    providerPaymentId: row.provider_payment_id,
+    creator: row.handle && row.display_name ? { handle: row.handle, displayName: row.display_name } : null,
+    tipId: row.tip_id,
+  };
+}

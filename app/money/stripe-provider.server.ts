@@ -176,6 +176,17 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
+  /** The pending page asks Stripe again rather than keeping client secrets in Sodam's database. */
+  async paymentClientSecret(providerPaymentId: string) {
+    try {
+      const intent = await this.stripe.paymentIntents.retrieve(providerPaymentId);
+      const waiting = ["requires_payment_method", "requires_action", "requires_confirmation"].includes(intent.status);
+      return waiting ? intent.client_secret : null;
+    } catch (error) {
+      throw providerError(error);
+    }
+  }
+
   async refund(request: RefundRequest) {
     try {
       const refund = await this.stripe.refunds.create(

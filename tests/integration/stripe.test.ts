@@ -19,6 +19,7 @@ import { useTestDatabase } from "../support/database";
 import { FakeStripe, STRIPE_API_VERSION, type StripeEvent } from "../support/fake-stripe";
 import { creatorBalances, makeFan, tip, tipsInFlight, walletBalance } from "../support/fixtures";
 import { startWeb, startWorkers, waitFor, type RunningProcess } from "../support/processes";
+import { webSession } from "../support/web-session";
 
 const SECRET_KEY = "sk_test_sodamFake0000000000000000";
 const WEBHOOK_SECRET = "whsec_sodamFakeWebhookSecret000000";
@@ -422,6 +423,150 @@ describe("Connect payouts", () => {
   });
 });
 
+describe("pages: a card payment that waits for the fan is shown pending, never as paid", () => {
+  const paymentIdFrom = (location: string | null) => {
+    const match = /^\/payments\/([0-9a-f-]{36})(\?.*)?$/.exec(location ?? "");
+    if (!match) throw new Error(`expected a redirect to a payment page, got ${location}`);
+    return match[1];
+  };
+  const providerIdOf = async (paymentId: string) =>
+    (await t.db.selectFrom("payments").select("provider_payment_id").where("id", "=", paymentId).executeTakeFirstOrThrow()).provider_payment_id!;
+
+  it("a 3-D Secure card tip from the creator page goes to the payment page; the tip exists only once the signed webhook arrives", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const form = await guest.get(`/@${creator.handle}`);
+    // With a publishable key the card is taken by Stripe's Payment Element on the next page, not by Sodam.
+    expect(form.text).toContain('data-testid="pay-next-step"');
+    expect(form.text).not.toContain('name="card"');
+
+    const posted = await guest.post(`/@${creator.handle}`, {
+      intent: "tip",
+      method: "card",
+      amount: "5000",
+      message: "힘내세요",
+      supporterName: "손님",
+      card: "pm_card_authenticationRequired",
+      idempotencyKey: randomUUID(),
+    });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+    const intentId = await providerIdOf(paymentId);
+    expect(fake.objects.get(intentId)).toMatchObject({ status: "requires_action" });
+
+    const pending = await guest.get(`/payments/${paymentId}`);
+    expect(pending.status).toBe(200);
+    expect(pending.text).toContain('data-status="pending"');
+    expect(pending.text).toContain('id="payment-element"');
+    expect(pending.text).toMatch(/<script src="https:\/\/js\.stripe\.com\/v3" nonce="[^"]+"/);
+    expect(pending.text).toContain(fake.objects.get(intentId)!.client_secret);
+    expect(pending.text).toContain(`${web.url}/payments/${paymentId}`); // the return_url
+    const csp = pending.headers.get("Content-Security-Policy")!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' https:\/\/js\.stripe\.com;/);
+    expect(csp).toContain("connect-src 'self' https://api.stripe.com;");
+    expect(csp).toContain("frame-src 'self' https://js.stripe.com https://hooks.stripe.com;");
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    // Stripe brings the fan back after 3-D Secure before its webhook got here: still pending, still no tip.
+    fake.autoDeliver = false;
+    const [succeeded] = fake.completeAuthentication(intentId);
+    fake.autoDeliver = true;
+    const back = await guest.get(`/payments/${paymentId}?payment_intent=${intentId}&payment_intent_client_secret=x&redirect_status=succeeded`);
+    expect(back.status).toBe(200);
+    expect(back.text).toContain('data-testid="payment-waiting"');
+    expect(back.text).not.toContain('id="payment-element"');
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    expect((await fake.deliverHeld((e) => e.id === succeeded.id))[0].status).toBe(200);
+    expect((await processed(succeeded)).outcome).toMatch(/card tip .* recorded/);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(recorded).toMatchObject({ amount: 5_000, source: "card", message: "힘내세요" });
+    const done = await guest.get(`/payments/${paymentId}`);
+    expect(done).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+  });
+
+  it("without a card the Payment Element pays: an unconfirmed PaymentIntent, confirmed in the browser, recorded from the webhook", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "3000", supporterName: "Element fan", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+    const intentId = await providerIdOf(paymentId);
+    const [intent] = fake.requestsTo("POST", "/v1/payment_intents").filter((r) => r.status === 200 && r.params.metadata?.sodam_creator_id && r.idempotencyKey?.startsWith("card-tip:") && !r.params.confirm).slice(-1);
+    expect(intent.params).toMatchObject({ amount: "3000", currency: "krw", allowed_payment_method_types: settings.paymentMethodTypes, metadata: { sodam_purpose: "tip", sodam_supporter_name: "Element fan" } });
+    const page = await guest.get(`/payments/${paymentId}`);
+    expect(page.text).toContain('id="payment-element"');
+    expect(page.text).toContain(fake.objects.get(intentId)!.client_secret);
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    const [succeeded] = fake.confirmInBrowser(intentId);
+    expect((await processed(succeeded)).outcome).toMatch(/recorded/);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(recorded).toMatchObject({ amount: 3_000, source: "card" });
+    expect(await guest.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+  });
+
+  it("a wallet top-up that needs 3-D Secure is shown pending, not credited, until its webhook; the page is the fan's own", async () => {
+    const fan = await api.signUp("Pending wallet fan");
+    const browser = webSession(web.url);
+    expect((await browser.signIn(fan.email, "correct horse battery")).status).toBe(302);
+    const posted = await browser.post("/wallet", { intent: "topup", amount: "20000", currency: "KRW", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+
+    const wallet = await browser.get("/wallet");
+    expect(wallet.text).not.toContain("지갑을 충전했어요");
+    expect(wallet.text).toContain(`href="/payments/${paymentId}"`);
+    expect(wallet.text).toContain("activity__amount is-pending");
+    expect(wallet.text).not.toContain("activity__amount is-credit");
+    expect(await walletBalance(t.db, fan.id)).toBe(0);
+
+    const stranger = webSession(web.url);
+    expect((await stranger.get(`/payments/${paymentId}`)).status).toBe(404);
+    expect((await browser.get(`/payments/${paymentId}`)).text).toContain('id="payment-element"');
+
+    const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+    expect((await processed(succeeded)).outcome).toMatch(/credited/);
+    expect(await browser.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: "/wallet?notice=topup" });
+    expect(await walletBalance(t.db, fan.id)).toBe(20_000);
+    expect((await browser.get("/wallet")).text).toContain("activity__amount is-credit");
+  });
+
+  it("without a publishable key: the card field stays, no Stripe.js in the CSP, and a 3-D Secure tip waits for its webhook", async () => {
+    const { STRIPE_PUBLISHABLE_KEY: _key, ...noKey } = env;
+    const plain = await startWeb(noKey);
+    try {
+      const creator = await api.newCreator();
+      const guest = webSession(plain.url);
+      const form = await guest.get(`/@${creator.handle}`);
+      expect(form.text).toContain('name="card"');
+      expect(form.text).not.toContain("js.stripe.com");
+      const csp = form.headers.get("Content-Security-Policy")!;
+      expect(csp).not.toContain("stripe.com");
+      expect(csp).toContain("connect-src 'self';");
+
+      const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "4000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+      expect(posted.status).toBe(302);
+      const paymentId = paymentIdFrom(posted.location);
+      const page = await guest.get(`/payments/${paymentId}`);
+      expect(page.text).toContain('data-testid="payment-waiting"');
+      expect(page.text).not.toContain("js.stripe.com");
+      expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+      // A card field is still required here: no Payment Element to pay with.
+      const noCard = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "4000", idempotencyKey: randomUUID() });
+      expect(noCard.status).toBe(422);
+
+      const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+      await processed(succeeded);
+      const [recorded] = await tipOfPayment(paymentId);
+      expect(await guest.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
 describe("npm run stripe:replay", () => {
   const run = promisify(execFile);
   const replay = (...args: string[]) =>
@@ -444,6 +589,8 @@ describe("npm run stripe:replay", () => {
   it("re-applies every stored event without a second effect", async () => {
     await fake.settled();
     await waitFor(async () => !(await t.db.selectFrom("provider_events").select("id").where("processed_at", "is", null).executeTakeFirst()), 20_000, "all events processed");
+    // The settlement worker keeps running: compare once the card tips recorded last have settled.
+    await waitFor(async () => !(await t.db.selectFrom("tips").select("id").where("status", "=", "pending").executeTakeFirst()), 20_000, "all tips settled");
     const before = await effects();
     const stored = (await t.db.selectFrom("provider_events").select("id").execute()).length;
 
