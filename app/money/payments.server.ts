@@ -247,7 +247,8 @@ function tipValues(args: { fan: { id: number; displayName: string } | null; supp
 
 /**
  * A tip paid by card (guests may tip this way from the card minimum). `result` is the tip when this call
- * recorded it; null when the payment is pending (recorded later from the success event) or was recorded before.
+ * recorded it; null when the payment is pending (recorded later from the success event; `clientSecret` lets the
+ * customer finish it with Stripe.js) or was recorded before.
  */
 export async function tipByCard(
   trx: Tx,
@@ -261,7 +262,7 @@ export async function tipByCard(
     providerKey: string;
     held?: boolean;
   },
-): Promise<PaymentOutcome<Tip | null>> {
+): Promise<PaymentOutcome<Tip | null> & { clientSecret?: string | null }> {
   validateTip(args.creator, args.input, "card");
   const values = tipValues(args);
   const charge = await chargeCard(provider, {
@@ -274,7 +275,7 @@ export async function tipByCard(
   });
   const payment = await recordCharge(trx, provider, charge, values);
   if (charge.status === "failed") return { ok: false, payment, problem: declined(charge) };
-  if (charge.status === "pending") return { ok: true, payment, result: null };
+  if (charge.status === "pending") return { ok: true, payment, result: null, clientSecret: payment.status === "pending" ? charge.clientSecret : null };
   const { tip } = await confirmPayment(trx, payment.id);
   return { ok: true, payment: await getPaymentRecord(trx, payment.id), result: tip };
 }

@@ -42,7 +42,7 @@ fake.webhookUrl = `${web.url}/webhooks/stripe`;
 let workers: RunningProcess = startWorkers(env);
 const api = apiClient(web.url);
 
-// The same adapter in this process, for card tips (no card-tip endpoint in the API yet) and provider-level checks.
+// The same adapter in this process, for card tips at any stage of their life and provider-level checks.
 const settings: StripeSettings = {
   secretKey: SECRET_KEY,
   paymentMethodTypes: ["card", "kr_card", "kakao_pay", "naver_pay", "payco", "samsung_pay"],
@@ -564,6 +564,51 @@ describe("pages: a card payment that waits for the fan is shown pending, never a
     } finally {
       await plain.stop();
     }
+  });
+});
+
+describe("API: card tips", () => {
+  const cardTipRequest = (token: string, body: Record<string, unknown>, key: string | null = randomUUID()) =>
+    api.request("POST", "/api/v1/tips", { token, body, headers: key ? { "Idempotency-Key": key } : {} });
+
+  it("POST /api/v1/tips with a paymentMethod: 201 with the tip, once per Idempotency-Key; 402 card_declined; a key is required", async () => {
+    const fan = await api.signUp("API card fan");
+    const creator = await api.newCreator();
+    const key = randomUUID();
+    const body = { creator: creator.handle, amount: 6_000, currency: "KRW", message: "API 응원", paymentMethod: "pm_card_visa" };
+    const first = await cardTipRequest(fan.token, body, key);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: "pending", creator: creator.handle, amount: 6_000, currency: "KRW", source: "card", message: "API 응원" });
+    const again = await cardTipRequest(fan.token, body, key);
+    expect(again).toMatchObject({ status: 201, body: { id: first.body.id } });
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    const charged = fake.requestsTo("POST", "/v1/payment_intents").filter((r) => r.idempotencyKey === `api-card-tip:${fan.id}:${key}`);
+    expect(charged).toHaveLength(1);
+    expect(charged[0].params).toMatchObject({ amount: "6000", currency: "krw", payment_method: "pm_card_visa", confirm: "true", metadata: { sodam_purpose: "tip", sodam_user_id: String(fan.id) } });
+    expect(await t.db.selectFrom("tips").select("id").where("fan_id", "=", fan.id).execute()).toHaveLength(1);
+
+    const declined = await cardTipRequest(fan.token, { ...body, paymentMethod: "pm_card_chargeDeclined" });
+    expect(declined.status).toBe(402);
+    expect(declined.headers.get("Content-Type")).toMatch(/problem\+json/);
+    expect(declined.body).toMatchObject({ status: 402, code: "card_declined" });
+    expect(await t.db.selectFrom("tips").select("id").where("fan_id", "=", fan.id).execute()).toHaveLength(1);
+
+    expect((await cardTipRequest(fan.token, body, null)).body).toMatchObject({ status: 400, code: "idempotency_key_required" });
+    expect((await cardTipRequest(fan.token, { ...body, paymentMethod: "4242424242424242" })).body).toMatchObject({ status: 422, code: "invalid_card" });
+  });
+
+  it("answers 202 requires_action with the client secret when 3-D Secure is needed; the tip is recorded from the webhook", async () => {
+    const fan = await api.signUp("API 3DS fan");
+    const creator = await api.newCreator();
+    const answer = await cardTipRequest(fan.token, { creator: creator.handle, amount: 7_000, currency: "KRW", paymentMethod: "pm_card_authenticationRequired" });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: "requires_action", amount: 7_000, currency: "KRW", paymentId: expect.any(String) });
+    expect(answer.body.clientSecret).toMatch(/^pi_\w+_secret_\w+$/);
+    expect(await tipOfPayment(answer.body.paymentId)).toHaveLength(0);
+
+    const [succeeded] = fake.completeAuthentication(answer.body.clientSecret.split("_secret_")[0]);
+    expect((await processed(succeeded)).outcome).toMatch(/recorded/);
+    expect(await tipOfPayment(answer.body.paymentId)).toMatchObject([{ amount: 7_000, source: "card", fan_id: fan.id }]);
   });
 });
 
