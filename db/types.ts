@@ -141,6 +141,9 @@ export interface SettlementsTable {
   released_at: Date | null;
   /** The payout covering this settlement once released (none again when that payout failed or was reversed). */
   payout_id: string | null;
+  /** What refunds of its tips took back: gross, and the fee share of it (proportional, exact once all is refunded). */
+  refunded_gross: Generated<number>;
+  refunded_fee: Generated<number>;
 }
 
 /** held: stopped by a fraud rule; settlement skips it until an admin approves (→ pending) or refunds it. */
@@ -163,6 +166,8 @@ export interface TipsTable {
   refunded_at: Date | null;
   purpose: Generated<"tip" | "unlock" | "pledge">;
   post_id: number | null;
+  /** Given back so far (partial refunds); equals amount exactly when the status is refunded. */
+  refunded_amount: Generated<number>;
 }
 
 /** reversed: paid, then the provider reversed the transfer (the money went back to available). */

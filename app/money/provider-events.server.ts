@@ -6,6 +6,8 @@
 // - A payment moves pending → succeeded once (a late payment_failed never undoes a success).
 // - A refund or dispute proves the charge succeeded: a payment still pending is confirmed first, then reversed.
 // - A refund/dispute for a payment Sodam has not recorded yet (its row commits a moment later) is retried later.
+// - charge.refunded carries the running total refunded: a partial refund gives back only what is not applied yet,
+//   so a late or repeated delivery of an older total changes nothing.
 // - Account snapshots older than the one applied last are ignored; a reversed transfer fails a payout that is
 //   still processing or reverses one already paid.
 // - Disputes: created (funds withdrawn) reverses the tip or top-up like a refund; inquiries (warning_*) only
@@ -13,6 +15,7 @@
 //   not re-credit automatically — the funds come back to the platform's Stripe balance and an admin decides.
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import { Problem } from "../utils/problem.server";
 import { creatorOfPayoutAccount, recordPayoutAccountStatus } from "./connect.server";
 import { formatMoney, isCurrency } from "./currency";
 import type { Tx } from "./ledger.server";
@@ -20,7 +23,7 @@ import { addCreatorNotice } from "./notices.server";
 import { confirmPayment, findOrRecordProviderPayment, findProviderPayment, markPaymentFailed, type PaymentRecord } from "./payments.server";
 import { failPayout } from "./payouts.server";
 import type { PaymentProvider } from "./provider.server";
-import { reversePayment } from "./refunds.server";
+import { applyPartialProviderRefund, reversePayment } from "./refunds.server";
 import { interpretStripeEvent, type ProviderEventFact, type VerifiedEvent } from "./stripe-provider.server";
 
 /** The event refers to something Sodam has not recorded yet; processing is retried later. */
@@ -169,12 +172,19 @@ async function applyFact(trx: Tx, provider: PaymentProvider, fact: ProviderEvent
       return (await markPaymentFailed(trx, payment.id, fact.failureCode)) ? `payment ${payment.id} failed (${fact.failureCode})` : `payment ${payment.id} stays ${payment.status}`;
     }
     case "payment_refunded": {
-      if (!fact.fully) {
-        // Sodam refunds whole tips; a partial refund made in Stripe's dashboard needs a person to decide.
-        return `needs review: partial refund of ${fact.amountRefunded} on ${fact.providerPaymentId} not applied`;
+      // A payment Sodam never started (another integration on the same account) is not waited for.
+      const known = await findProviderPayment(trx, "stripe", fact.providerPaymentId);
+      if (!known && !fact.sodamPayment) return `ignored: ${fact.providerPaymentId} is not a Sodam payment`;
+      const payment = known ?? (await paymentOrRetry(trx, fact.providerPaymentId));
+      if (fact.fully) return (await reversePayment(trx, provider, { payment })).outcome;
+      try {
+        // amount_refunded is the charge's running total: only what Sodam has not applied yet is given back.
+        return (await applyPartialProviderRefund(trx, provider, { payment, refundedTotal: fact.amountRefunded })).outcome;
+      } catch (error) {
+        // The tip still waits for its settlement, which takes its whole amount: the part is applied after it.
+        if (error instanceof Problem && error.code === "tip_not_settled") throw new EventNotReady(`tip of ${payment.id} is not settled yet`);
+        throw error;
       }
-      const payment = await paymentOrRetry(trx, fact.providerPaymentId);
-      return (await reversePayment(trx, provider, { payment, feeBps: ctx.feeBps })).outcome;
     }
     case "dispute":
       return applyDispute(trx, provider, fact, ctx);
@@ -244,6 +254,6 @@ async function applyDispute(trx: Tx, provider: PaymentProvider, fact: Extract<Pr
   if (status === "won") {
     return `dispute ${fact.disputeId} won; ${payment.status === "refunded" ? "the reversal stands (re-crediting is an admin decision)" : "nothing to reverse"}`;
   }
-  const { outcome } = await reversePayment(trx, provider, { payment, feeBps: ctx.feeBps });
+  const { outcome } = await reversePayment(trx, provider, { payment });
   return `dispute ${fact.disputeId} (${status}): ${outcome}`;
 }

@@ -324,7 +324,15 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null, s
 export type ProviderEventFact =
   | { kind: "payment_succeeded"; payment: ProviderPayment }
   | { kind: "payment_failed"; payment: ProviderPayment; failureCode: string }
-  | { kind: "payment_refunded"; providerPaymentId: string; fully: boolean; amountRefunded: number }
+  | {
+      kind: "payment_refunded";
+      providerPaymentId: string;
+      fully: boolean;
+      /** The charge's running total refunded, partial refunds included. */
+      amountRefunded: number;
+      /** Stripe copies a PaymentIntent's metadata to its charge: Sodam's payments carry sodam_purpose. */
+      sodamPayment: boolean;
+    }
   | {
       kind: "dispute";
       phase: "created" | "closed";
@@ -360,7 +368,13 @@ export function interpretStripeEvent(payload: Record<string, unknown>): Provider
       const charge = event.data.object;
       const providerPaymentId = idOf(charge.payment_intent);
       if (!providerPaymentId) return { kind: "ignored", reason: `charge ${charge.id} has no PaymentIntent` };
-      return { kind: "payment_refunded", providerPaymentId, fully: charge.refunded, amountRefunded: charge.amount_refunded };
+      return {
+        kind: "payment_refunded",
+        providerPaymentId,
+        fully: charge.refunded,
+        amountRefunded: charge.amount_refunded,
+        sodamPayment: typeof charge.metadata?.sodam_purpose === "string",
+      };
     }
     case "charge.dispute.created":
     case "charge.dispute.closed": {

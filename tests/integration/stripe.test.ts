@@ -612,6 +612,84 @@ describe("API: card tips", () => {
   });
 });
 
+describe("partial refunds", () => {
+  const settled = (tipId: string) =>
+    waitFor(async () => (await t.db.selectFrom("tips").select("status").where("id", "=", tipId).executeTakeFirstOrThrow()).status === "settled", 20_000, "tip settled");
+  const tipRow = (tipId: string) => t.db.selectFrom("tips").select(["status", "refunded_amount"]).where("id", "=", tipId).executeTakeFirstOrThrow();
+
+  it("charge.refunded with a partial amount_refunded applies the difference once, whatever the order and number of deliveries", async () => {
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 10_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    await settled(tipId);
+    const c = (await getCreatorByHandle(t.db, creator.handle))!;
+    const before = await creatorBalances(t.db, c);
+
+    const [first] = fake.refundFromDashboard(intentId, 1_500);
+    expect((await processed(first)).outcome).toMatch(/1500 refunded, 1500 in all/);
+    expect(await fake.deliver(first)).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: 1_500 });
+
+    // Two more refunds whose events arrive newest first: the newest total covers both; the older then adds nothing.
+    fake.autoDeliver = false;
+    const [second] = fake.refundFromDashboard(intentId, 1_000);
+    const [third] = fake.refundFromDashboard(intentId, 500);
+    fake.autoDeliver = true;
+    await fake.deliverHeld((e) => e.id === third.id);
+    expect((await processed(third)).outcome).toMatch(/1500 refunded, 3000 in all/);
+    await fake.deliverHeld((e) => e.id === second.id);
+    expect((await processed(second)).outcome).toMatch(/already applied/);
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: 3_000 });
+    // 5 % of 10,000 is 500; 3,000 of it carries 150 of fee, so the creator gives back 2,850.
+    const after = await creatorBalances(t.db, c);
+    expect(before.pending + before.available - (after.pending + after.available)).toBe(2_850);
+    expect(await postings(`refund:${tipId}:1500`)).toBe(1);
+    expect(await postings(`refund:${tipId}:3000`)).toBe(1);
+    expect(await postings(`refund:${tipId}:2500`)).toBe(0);
+
+    // The rest refunded at Stripe: the tip is refunded in full and the creator has given back its whole net.
+    const [rest] = fake.refundFromDashboard(intentId);
+    expect((await processed(rest)).outcome).toMatch(/reversed/);
+    expect(await tipRow(tipId)).toEqual({ status: "refunded", refunded_amount: 10_000 });
+    const end = await creatorBalances(t.db, c);
+    expect(before.pending + before.available - (end.pending + end.available)).toBe(9_500);
+    expect(fake.requestsTo("POST", "/v1/refunds").filter((r) => r.params.payment_intent === intentId)).toHaveLength(0);
+  });
+
+  it("an admin refunds part of a settled card tip: amount in the body, an Idempotency-Key, at most what is left", async () => {
+    const admin = await api.signUp("Partial admin");
+    await t.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 5_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    const path = `/api/v1/admin/tips/${tipId}/refund`;
+
+    // Not settled yet: only a whole refund.
+    const early = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": randomUUID() } });
+    if (early.status !== 200) expect(early.body).toMatchObject({ status: 409, code: "tip_not_settled" });
+    await settled(tipId);
+
+    expect((await api.request("POST", path, { token: admin.token, body: { amount: 1_000 } })).body).toMatchObject({ status: 400, code: "idempotency_key_required" });
+    const key = randomUUID();
+    const part = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": key } });
+    const refundedBefore = early.status === 200 ? 1_000 : 0;
+    expect(part).toMatchObject({ status: 200, body: { tipId, status: "partially_refunded", amount: 1_000, refundedTotal: refundedBefore + 1_000 } });
+    const again = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": key } });
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    const refunds = fake.requestsTo("POST", "/v1/refunds").filter((r) => r.params.payment_intent === intentId && r.status === 200);
+    expect(refunds.at(-1)).toMatchObject({ idempotencyKey: `refund:${tipId}:${refundedBefore + 1_000}`, params: { amount: "1000" } });
+    expect(refunds).toHaveLength(refundedBefore ? 2 : 1);
+
+    const tooMuch = await api.request("POST", path, { token: admin.token, body: { amount: 5_000 }, headers: { "Idempotency-Key": randomUUID() } });
+    expect(tooMuch.body).toMatchObject({ status: 422, code: "refund_amount_invalid" });
+
+    // Stripe's charge.refunded for the refund Sodam made finds it applied.
+    await fake.settled();
+    expect((await processed(lastEvent("charge.refunded", fake.objects.get(intentId)!.latest_charge))).outcome).toMatch(/already applied/);
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: refundedBefore + 1_000 });
+  });
+});
+
 describe("npm run stripe:replay", () => {
   const run = promisify(execFile);
   const replay = (...args: string[]) =>
@@ -633,7 +711,10 @@ describe("npm run stripe:replay", () => {
 
   it("re-applies every stored event without a second effect", async () => {
     await fake.settled();
-    await waitFor(async () => !(await t.db.selectFrom("provider_events").select("id").where("processed_at", "is", null).executeTakeFirst()), 20_000, "all events processed");
+    const unprocessed = () => t.db.selectFrom("provider_events").select(["id", "type", "attempts", "error"]).where("processed_at", "is", null).execute();
+    await waitFor(async () => (await unprocessed()).length === 0, 20_000, "all events processed").catch(async (error) => {
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(await unprocessed())}`);
+    });
     // The settlement worker keeps running: compare once the card tips recorded last have settled.
     await waitFor(async () => !(await t.db.selectFrom("tips").select("id").where("status", "=", "pending").executeTakeFirst()), 20_000, "all tips settled");
     const before = await effects();
