@@ -95,7 +95,9 @@ export type LedgerKind =
   | "payout_paid"
   | "payout_reversal"
   | "refund"
-  | "payout_withholding";
+  | "payout_withholding"
+  /** A won chargeback: the opposite of the reversal its dispute posted. */
+  | "dispute_won";
 
 export interface LedgerTransactionsTable {
   id: Generated<number>;
@@ -407,6 +409,10 @@ export interface DisputesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Date | null;
+  /** Key of the ledger transaction that reversed the tip for this dispute; null when it debited nothing. */
+  reversal_key: string | null;
+  /** When a won dispute gave back what it took (once). */
+  recredited_at: Date | null;
 }
 
 export interface CreatorNoticesTable {

@@ -38,6 +38,8 @@ export interface TipRefundResult {
   amount: number;
   /** Given back so far, this call included. */
   refundedTotal: number;
+  /** The ledger transaction this call posted; null when nothing new happened. */
+  ledgerKey: string | null;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function refundTip(
       alreadyRefunded: true,
       amount: 0,
       refundedTotal: tip.refunded_amount,
+      ledgerKey: null,
     });
     if (remaining === 0) return unchanged();
     const amount = args.refundedTotal !== undefined ? Math.min(args.refundedTotal, tip.amount) - tip.refunded_amount : (args.amount ?? remaining);
@@ -131,7 +134,7 @@ export async function refundTip(
       }
       if (whole) await trx.updateTable("payments").set({ status: "refunded", updated_at: new Date() }).where("id", "=", tip.payment_id!).execute();
     }
-    return { tipId: tip.id, status: whole ? "refunded" : "partially_refunded", alreadyRefunded: false, amount, refundedTotal };
+    return { tipId: tip.id, status: whole ? "refunded" : "partially_refunded", alreadyRefunded: false, amount, refundedTotal, ledgerKey: key };
   });
 }
 
@@ -189,7 +192,7 @@ export async function reverseTopUp(trx: Tx, paymentId: string): Promise<{ revers
  * the payment had succeeded, so one Sodam still has as pending (its success event not processed yet — webhooks
  * arrive in any order) is confirmed first; then the tip is reversed wherever it is, or the top-up taken back.
  */
-export async function reversePayment(trx: Tx, provider: PaymentProvider, args: { payment: PaymentRecord }) {
+export async function reversePayment(trx: Tx, provider: PaymentProvider, args: { payment: PaymentRecord }): Promise<{ outcome: string; ledgerKey?: string | null }> {
   const { payment } = args;
   if (payment.status === "refunded") return { outcome: "already reversed" };
   if (payment.status === "pending" || payment.status === "failed") await confirmPayment(trx, payment.id);
@@ -200,7 +203,7 @@ export async function reversePayment(trx: Tx, provider: PaymentProvider, args: {
   const tip = await trx.selectFrom("tips").select("id").where("payment_id", "=", payment.id).executeTakeFirst();
   if (!tip) throw new Error(`payment ${payment.id} succeeded but has no tip`);
   const result = await refundTip(trx, provider, { tipId: tip.id, providerRefunded: true });
-  return { outcome: result.alreadyRefunded ? "already reversed" : `tip ${tip.id} reversed` };
+  return { outcome: result.alreadyRefunded ? "already reversed" : `tip ${tip.id} reversed`, ledgerKey: result.ledgerKey };
 }
 
 /**
@@ -220,4 +223,62 @@ export async function applyPartialProviderRefund(trx: Tx, provider: PaymentProvi
       ? `partial refund of tip ${tip.id} already applied (${result.refundedTotal} refunded)`
       : `tip ${tip.id}: ${result.amount} refunded, ${result.refundedTotal} in all`,
   };
+}
+
+/**
+ * A chargeback the platform won: Stripe returns the disputed funds, so the tip's reversal that the dispute posted
+ * (its `reversal_key`) is undone exactly — the creator gets back the net share it took, the platform its fee share,
+ * provider clearing what went back to the card — and the tip stands again (settled, or pending for a tip that had
+ * not settled). Once per dispute. A dispute that took nothing (the tip had been refunded already) gives nothing
+ * back; a won dispute on a top-up is left to an admin (the fan may have spent the wallet meanwhile).
+ */
+export async function recreditWonDispute(trx: Tx, disputeId: string): Promise<string> {
+  const dispute = await trx
+    .selectFrom("disputes")
+    .innerJoin("payments", "payments.id", "disputes.payment_id")
+    .select(["disputes.id", "disputes.payment_id", "disputes.reversal_key", "disputes.recredited_at", "payments.purpose"])
+    .where("disputes.id", "=", disputeId)
+    .forUpdate("disputes")
+    .executeTakeFirstOrThrow();
+  if (dispute.recredited_at) return "given back already";
+  if (!dispute.reversal_key) return "nothing to give back (the dispute took nothing)";
+  if (dispute.purpose === "topup") return "the top-up reversal stands (re-crediting the wallet is an admin decision)";
+  const tip = await trx
+    .selectFrom("tips")
+    .select(["id", "settlement_id", "refunded_amount", "currency"])
+    .where("payment_id", "=", dispute.payment_id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const reversal = await trx
+    .selectFrom("ledger_entries")
+    .innerJoin("ledger_transactions", "ledger_transactions.id", "ledger_entries.transaction_id")
+    .select(["ledger_entries.account_id", "ledger_entries.currency", "ledger_entries.amount"])
+    .where("ledger_transactions.key", "=", dispute.reversal_key)
+    .execute();
+  if (reversal.length === 0) throw new Error(`dispute ${dispute.id}: its reversal ${dispute.reversal_key} is not in the ledger`);
+  const currency = tip.currency as Currency;
+  const fees = await systemAccountId(trx, "fees", currency);
+  // What went back to the card (or wallet) is the reversal's one credit; the fee share is what the fees gave up.
+  const amount = reversal.filter((e) => e.amount > 0).reduce((sum, e) => sum + e.amount, 0);
+  const feeShare = -(reversal.find((e) => e.account_id === fees)?.amount ?? 0);
+  await postTransaction(trx, {
+    key: `dispute_won:${dispute.id}`,
+    kind: "dispute_won",
+    entries: reversal.map((e) => ({ accountId: e.account_id, currency: e.currency as Currency, amount: -e.amount })),
+  });
+  await trx
+    .updateTable("tips")
+    .set({ refunded_amount: tip.refunded_amount - amount, status: tip.settlement_id === null ? "pending" : "settled", refunded_at: null })
+    .where("id", "=", tip.id)
+    .execute();
+  if (tip.settlement_id !== null) {
+    await trx
+      .updateTable("settlements")
+      .set((eb) => ({ refunded_gross: eb("refunded_gross", "-", amount), refunded_fee: eb("refunded_fee", "-", feeShare) }))
+      .where("id", "=", tip.settlement_id)
+      .execute();
+  }
+  await trx.updateTable("payments").set({ status: "succeeded", updated_at: new Date() }).where("id", "=", dispute.payment_id).where("status", "=", "refunded").execute();
+  await trx.updateTable("disputes").set({ recredited_at: new Date(), updated_at: new Date() }).where("id", "=", dispute.id).execute();
+  return `tip ${tip.id}: ${amount} given back`;
 }

@@ -106,12 +106,15 @@ export class StripePaymentProvider implements PaymentProvider {
   readonly name = "stripe" as const;
   readonly isTestMode = false;
   readonly connect: ConnectProvider;
+  readonly livemode: boolean;
 
   constructor(
     private readonly db: DB,
     private readonly stripe: Stripe,
     private readonly settings: StripeSettings,
   ) {
+    // Secret and restricted keys name their mode: sk_live_…, rk_live_… (sk_test_…, rk_test_… otherwise).
+    this.livemode = /^(sk|rk)_live_/.test(settings.secretKey);
     this.connect = {
       createPayoutAccount: (request) => this.createPayoutAccount(request),
       createOnboardingLink: (request) => this.createOnboardingLink(request),

@@ -45,7 +45,7 @@ describe("refunding a wallet tip", () => {
     expect(await walletBalance(t.db, fan.id)).toBe(7_000);
     const inFlight = await tipsInFlight(t.db);
 
-    expect(await refundTip(t.db, provider, { tipId: tipped.id })).toEqual({ tipId: tipped.id, status: "refunded", alreadyRefunded: false, amount: 3_000, refundedTotal: 3_000 });
+    expect(await refundTip(t.db, provider, { tipId: tipped.id })).toEqual({ tipId: tipped.id, status: "refunded", alreadyRefunded: false, amount: 3_000, refundedTotal: 3_000, ledgerKey: `refund:${tipped.id}` });
     expect(await walletBalance(t.db, fan.id)).toBe(10_000);
     expect(await tipsInFlight(t.db)).toBe(inFlight - 3_000);
     expect(await tipRow(tipped.id)).toMatchObject({ status: "refunded", settlement_id: null });
@@ -133,7 +133,7 @@ describe("refunding a wallet tip", () => {
     const creator = await makeCreator(t.db);
     const first = await tip(t.db, fan, creator, 2_000);
     await refundTip(t.db, provider, { tipId: first.id });
-    expect(await refundTip(t.db, provider, { tipId: first.id })).toEqual({ tipId: first.id, status: "refunded", alreadyRefunded: true, amount: 0, refundedTotal: 2_000 });
+    expect(await refundTip(t.db, provider, { tipId: first.id })).toEqual({ tipId: first.id, status: "refunded", alreadyRefunded: true, amount: 0, refundedTotal: 2_000, ledgerKey: null });
     expect(await walletBalance(t.db, fan.id)).toBe(5_000);
     expect(await refundPostings(first.id)).toBe(1);
 
@@ -261,6 +261,7 @@ describe("partial refunds", () => {
       alreadyRefunded: false,
       amount: 3_000,
       refundedTotal: 3_000,
+      ledgerKey: `refund:${tipped.id}:3000`,
     });
     expect(await postingOf(t.db, `refund:${tipped.id}:3000`)).toEqual({
       [accountCode.wallet(fan.id, "KRW")]: 3_000,

@@ -17,7 +17,7 @@ import { StripePaymentProvider, createStripeClient, type StripeSettings } from "
 import { apiClient } from "../support/api-client";
 import { useTestDatabase } from "../support/database";
 import { FakeStripe, STRIPE_API_VERSION, type StripeEvent } from "../support/fake-stripe";
-import { creatorBalances, makeFan, tip, tipsInFlight, walletBalance } from "../support/fixtures";
+import { creatorBalances, makeFan, postingOf, tip, tipsInFlight, walletBalance } from "../support/fixtures";
 import { startWeb, startWorkers, waitFor, type RunningProcess } from "../support/processes";
 import { webSession } from "../support/web-session";
 
@@ -283,23 +283,64 @@ describe("refunds and chargebacks reverse a card tip wherever it is", () => {
     expect(await creatorBalances(t.db, (await getCreatorByHandle(t.db, creator.handle))!)).toEqual({ pending: 0, available: 0, inTransit: 0 });
   });
 
-  it("a dispute on a settled tip takes the creator's share back; winning it records the outcome without re-crediting", async () => {
+  it("a dispute on a settled tip takes the creator's share back; winning it gives back exactly that, once", async () => {
     const creator = await api.newCreator();
     const { outcome, intentId } = await cardTip(creator.handle, 10_000);
     const tipId = outcome.ok ? outcome.result!.id : "";
     await waitFor(async () => (await t.db.selectFrom("tips").select("status").where("id", "=", tipId).executeTakeFirstOrThrow()).status === "settled", 20_000, "tip settled");
+    const c = (await getCreatorByHandle(t.db, creator.handle))!;
+    const before = await creatorBalances(t.db, c);
+    expect(before.pending + before.available).toBe(9_500);
 
     const { dispute, events: [created] } = fake.openDispute(intentId);
     expect((await processed(created)).outcome).toMatch(/reversed/);
-    const c = (await getCreatorByHandle(t.db, creator.handle))!;
     const balances = await creatorBalances(t.db, c);
     expect(balances.pending + balances.available).toBe(0);
     expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "refunded" }]);
+    expect(await t.db.selectFrom("disputes").select("reversal_key").where("id", "=", dispute.id).executeTakeFirstOrThrow()).toEqual({ reversal_key: `refund:${tipId}` });
 
     const [closed] = fake.closeDispute(dispute.id, "won");
-    expect((await processed(closed)).outcome).toMatch(/won/);
+    expect((await processed(closed)).outcome).toMatch(/won: tip .* 10000 given back/);
     expect(await t.db.selectFrom("disputes").select("status").where("id", "=", dispute.id).executeTakeFirstOrThrow()).toEqual({ status: "won" });
+    expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "settled", refunded_amount: 0 }]);
+    expect(await paymentOf(intentId)).toMatchObject({ status: "succeeded" });
+    const after = await creatorBalances(t.db, c);
+    expect(after.pending + after.available).toBe(9_500);
+    expect(await postingOf(t.db, `dispute_won:${dispute.id}`)).toEqual(
+      Object.fromEntries(Object.entries((await postingOf(t.db, `refund:${tipId}`))!).map(([account, amount]) => [account, -amount])),
+    );
+
+    // Delivered again, and replayed: given back once.
+    expect(await fake.deliver(closed)).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await processProviderEvent(t.db, stripe, closed.id, { feeBps: FEE_BPS, force: true })).toMatchObject({ outcome: expect.stringMatching(/given back already/) });
+    expect(await postings(`dispute_won:${dispute.id}`)).toBe(1);
+    expect(await creatorBalances(t.db, c)).toEqual(after);
+  });
+
+  it("a won dispute on a tip refunded before it gives nothing back; an event from the other mode is stored, not applied", async () => {
+    const admin = await api.signUp("Dispute admin");
+    await t.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 2_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    expect((await api.request("POST", `/api/v1/admin/tips/${tipId}/refund`, { token: admin.token })).status).toBe(200);
+    // Stripe refuses to refund a disputed charge but may open a dispute on a refunded one: it took nothing here.
+    const { dispute, events: [created] } = fake.openDispute(intentId);
+    expect((await processed(created)).outcome).toMatch(/already reversed/);
+    const [won] = fake.closeDispute(dispute.id, "won");
+    expect((await processed(won)).outcome).toMatch(/nothing to give back/);
+    expect(await postings(`dispute_won:${dispute.id}`)).toBe(0);
     expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "refunded" }]);
+
+    // A live-mode event reaching a test-mode setup: stored, marked, and nothing happens.
+    const pending = await cardTip(creator.handle, 3_000, "pm_card_authenticationRequired");
+    const live = fake.event("payment_intent.succeeded", { ...fake.objects.get(pending.intentId)!, status: "succeeded" });
+    (live as { livemode: boolean }).livemode = true;
+    expect((await fake.deliver(live)).status).toBe(200);
+    expect((await processed(live)).outcome).toMatch(/not applied: a live-mode event, but the configured key is test/);
+    expect(await eventRow(live.id)).toMatchObject({ livemode: true });
+    expect(await paymentOf(pending.intentId)).toMatchObject({ status: "pending" });
+    expect(await tipOfPayment(pending.outcome.payment.id)).toHaveLength(0);
   });
 
   it("a refund made in Stripe's dashboard reverses a settled tip without a second refund at Stripe", async () => {
