@@ -104,22 +104,7 @@ export function TipFormBody(props: {
 
       <div className="card-fields">
         {props.testMode ? <TestModeNotice /> : null}
-        {props.payInBrowser ? (
-          <p className="card-fields__next" data-testid="pay-next-step">
-            {t("payment.nextStep")}
-          </p>
-        ) : (
-          <Field
-            id="tip-card"
-            label={t("tip.cardNumber")}
-            name="card"
-            inputMode="numeric"
-            autoComplete="cc-number"
-            maxLength={64}
-            placeholder="4242 4242 4242 4242"
-            errors={failure?.fieldErrors}
-          />
-        )}
+        <CardEntry id="tip-card" label={t("tip.cardNumber")} payInBrowser={props.payInBrowser === true} errors={failure?.fieldErrors} />
         {walletBalance !== null ? null : (
           <Field
             id="tip-supporter-name"
@@ -145,5 +130,32 @@ export function TipFormBody(props: {
       </SubmitButton>
       {props.footer}
     </Form>
+  );
+}
+
+/**
+ * The card of a tip or top-up: a card-number field (test-mode cards, or a Stripe PaymentMethod id without a
+ * publishable key), or — with Stripe's Payment Element — a note that the fan pays on the next page.
+ */
+export function CardEntry(props: { id: string; label: string; payInBrowser: boolean; errors?: FieldErrors }) {
+  const t = useT();
+  if (props.payInBrowser) {
+    return (
+      <p className="card-fields__next" data-testid="pay-next-step">
+        {t("payment.nextStep")}
+      </p>
+    );
+  }
+  return (
+    <Field
+      id={props.id}
+      label={props.label}
+      name="card"
+      inputMode="numeric"
+      autoComplete="cc-number"
+      maxLength={64}
+      placeholder="4242 4242 4242 4242"
+      errors={props.errors}
+    />
   );
 }

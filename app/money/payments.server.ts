@@ -407,13 +407,7 @@ export async function getWalletBalances(trx: Tx, userId: number) {
 }
 
 /** A card payment as its pending page shows it: where it stands, what it pays for, and the tip it became. */
-export interface PaymentProgress {
-  id: string;
-  purpose: "topup" | "tip";
-  status: PaymentStatus;
-  amount: number;
-  currency: Currency;
-  failureCode: string | null;
+export interface PaymentProgress extends PaymentRecord {
   userId: number | null;
   provider: string;
   providerPaymentId: string | null;
@@ -445,12 +439,7 @@ export async function getPaymentProgress(db: Tx, paymentId: string): Promise<Pay
     .executeTakeFirst();
   if (!row) return null;
   return {
-    id: row.id,
-    purpose: row.purpose,
-    status: row.status,
-    amount: row.amount,
-    currency: row.currency as Currency,
-    failureCode: row.failure_code,
+    ...toRecord(row),
     userId: row.user_id,
     provider: row.provider,
     providerPaymentId: row.provider_payment_id,

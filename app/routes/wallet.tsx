@@ -8,6 +8,7 @@ import { z } from "zod";
 
 import { Notice, TestModeNotice, useFocusOnError } from "~/components/fan";
 import { Field, FieldErrorList, FormError, SubmitButton } from "~/components/forms";
+import { CardEntry } from "~/components/tip-form";
 import { DateTime, Money } from "~/components/money";
 import { amountInputText } from "~/models/creator-forms.server";
 import { CURRENCIES, CURRENCY_RULES, formatMoney, parseAmountInput, type Currency } from "~/money/currency";
@@ -257,22 +258,7 @@ export default function Wallet() {
               />
             </div>
             {page.testMode ? <TestModeNotice /> : null}
-            {page.payInBrowser ? (
-              <p className="card-fields__next" data-testid="pay-next-step">
-                {t("payment.nextStep")}
-              </p>
-            ) : (
-              <Field
-                id="topup-card"
-                label={t("wallet.card")}
-                name="card"
-                inputMode="numeric"
-                autoComplete="cc-number"
-                maxLength={64}
-                placeholder="4242 4242 4242 4242"
-                errors={topupFailure?.fieldErrors}
-              />
-            )}
+            <CardEntry id="topup-card" label={t("wallet.card")} payInBrowser={page.payInBrowser} errors={topupFailure?.fieldErrors} />
             <SubmitButton name="intent" value="topup" pendingLabel={t("wallet.topupSubmitting")} className="button button--primary button--wide">
               {t("wallet.topupSubmit")}
             </SubmitButton>
