@@ -13,6 +13,7 @@ import { formatMoney } from "~/money/currency";
 import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
 import { getPaymentProgress } from "~/money/payments.server";
 import { getDb } from "~/utils/db.server";
+import { getLogger } from "~/utils/logger.server";
 import { isLocale, t, toIntlLocale, useLocale, useT } from "~/utils/i18n";
 import type { Locale } from "~/utils/i18n";
 import { publicOrigin } from "~/utils/public-url.server";
@@ -50,10 +51,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const config = paymentPageConfig();
   const provider = getPaymentProvider();
   const open = payment.status === "pending" || payment.status === "failed";
-  // Stripe is asked for the client secret each time rather than keeping it in Sodam's database.
+  // Stripe is asked for the client secret each time rather than keeping it in Sodam's database. Stripe out of reach:
+  // the page still shows where the payment stands, and the fan checks again.
   const clientSecret =
     open && config.publishableKey && provider.paymentClientSecret && payment.provider === provider.name && payment.providerPaymentId
-      ? await provider.paymentClientSecret(payment.providerPaymentId)
+      ? await provider.paymentClientSecret(payment.providerPaymentId).catch((error: unknown) => {
+          getLogger().warn({ payment: payment.id, err: error instanceof Error ? error.message : String(error) }, "could not fetch a client secret from Stripe");
+          return null;
+        })
       : null;
   // Where Stripe sends the fan back: this page, without the parameters Stripe adds (payment_intent, redirect_status).
   const here = `/payments/${payment.id}${inWidget ? embedQuery({ ...options, embed }) : ""}`;

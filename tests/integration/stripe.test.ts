@@ -565,6 +565,11 @@ describe("pages: a card payment that waits for the fan is shown pending, never a
     const stranger = webSession(web.url);
     expect((await stranger.get(`/payments/${paymentId}`)).status).toBe(404);
     expect((await browser.get(`/payments/${paymentId}`)).text).toContain('id="payment-element"');
+    // Stripe out of reach (every retry fails): the page still says where the payment stands, no 500.
+    fake.failNext(`/v1/payment_intents/${await providerIdOf(paymentId)}`, 500, 3);
+    const outage = await browser.get(`/payments/${paymentId}`);
+    expect(outage.status).toBe(200);
+    expect(outage.text).toContain('data-testid="payment-waiting"');
 
     const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
     expect((await processed(succeeded)).outcome).toMatch(/credited/);
