@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import { chromium } from "@playwright/test";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues, getQueue, QUEUES } from "../../app/jobs/queues.server";
 import { getCreatorByHandle } from "../../app/models/creators.server";
@@ -20,6 +21,7 @@ import { FakeStripe, STRIPE_API_VERSION, type StripeEvent } from "../support/fak
 import { creatorBalances, makeFan, postingOf, tip, tipsInFlight, walletBalance } from "../support/fixtures";
 import { startWeb, startWorkers, waitFor, type RunningProcess } from "../support/processes";
 import { webSession } from "../support/web-session";
+import { recordBrowserErrors } from "../support/browser-errors";
 
 const SECRET_KEY = "sk_test_sodamFake0000000000000000";
 const WEBHOOK_SECRET = "whsec_sodamFakeWebhookSecret000000";
@@ -524,6 +526,37 @@ describe("pages: a card payment that waits for the fan is shown pending, never a
     expect(recorded).toMatchObject({ amount: 5_000, source: "card", message: "힘내세요" });
     const done = await guest.get(`/payments/${paymentId}`);
     expect(done).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+  });
+
+  it("in a browser, the payment page Stripe returns to follows on to the receipt by itself once the webhook is in", async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const creator = await api.newCreator();
+      const guest = webSession(web.url);
+      const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "2000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+      const paymentId = paymentIdFrom(posted.location);
+      const intentId = await providerIdOf(paymentId);
+      const page = await browser.newPage();
+      // No internet here: nothing may reach Stripe (this page does not load Stripe.js once the fan is back).
+      const toStripe: string[] = [];
+      await page.route(/stripe\.com/, (route) => {
+        toStripe.push(route.request().url());
+        return route.abort();
+      });
+      const errors = recordBrowserErrors(page);
+      await page.goto(`${web.url}/payments/${paymentId}?payment_intent=${intentId}&redirect_status=succeeded`);
+      await page.getByTestId("payment-waiting").waitFor();
+      expect(await page.getByTestId("payment-page").getAttribute("data-status")).toBe("pending");
+
+      fake.completeAuthentication(intentId);
+      await page.waitForURL(/\/tips\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+      const [recorded] = await tipOfPayment(paymentId);
+      expect(page.url()).toBe(`${web.url}/tips/${recorded.id}`);
+      expect(errors).toEqual([]);
+      expect(toStripe).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("without a card the Payment Element pays: an unconfirmed PaymentIntent, confirmed in the browser, recorded from the webhook", async () => {
