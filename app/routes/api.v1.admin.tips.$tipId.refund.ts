@@ -25,7 +25,9 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     if (admin.role !== "admin") throw new Problem(403, "admin_only", "Only admins can refund tips.");
     const tipId = params.tipId ?? "";
     if (!/^[0-9a-f-]{36}$/i.test(tipId)) throw new Problem(404, "tip_not_found", "No such tip.");
-    const hasBody = (request.headers.get("Content-Length") ?? "0") !== "0" || request.headers.has("Content-Type");
+    // No body (or an empty one): refund what is left, as before partial refunds existed.
+    const length = request.headers.get("Content-Length");
+    const hasBody = (length !== null && length !== "0") || request.headers.get("Transfer-Encoding") === "chunked";
     const { data, raw } = hasBody ? await readJson(request, RefundBody) : { data: {}, raw: {} };
     const key = parseIdempotencyKey(request, data.amount !== undefined);
     const answer = await withIdempotency(

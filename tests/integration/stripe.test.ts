@@ -766,6 +766,11 @@ describe("partial refunds", () => {
     await fake.settled();
     expect((await processed(lastEvent("charge.refunded", fake.objects.get(intentId)!.latest_charge))).outcome).toMatch(/already applied/);
     expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: refundedBefore + 1_000 });
+
+    // No body (a Content-Type alone): whatever is left.
+    const rest = await api.request("POST", path, { token: admin.token, headers: { "Content-Type": "application/json" } });
+    expect(rest).toMatchObject({ status: 200, body: { status: "refunded", amount: 5_000 - refundedBefore - 1_000, refundedTotal: 5_000 } });
+    expect(await tipRow(tipId)).toEqual({ status: "refunded", refunded_amount: 5_000 });
   });
 });
 
