@@ -559,6 +559,28 @@ describe("pages: a card payment that waits for the fan is shown pending, never a
     }
   });
 
+  it("a card tip from the widget waits inside the widget's frame and ends on the widget's thank-you", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const posted = await guest.post(`/embed/${creator.handle}?theme=dark`, { intent: "tip", method: "card", amount: "3000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    expect(posted.location).toMatch(new RegExp(`^/payments/[0-9a-f-]{36}\\?theme=dark&embed=${creator.handle}$`));
+    const paymentId = paymentIdFrom(posted.location);
+    const page = await guest.get(posted.location!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("X-Frame-Options")).toBeNull();
+    expect(page.headers.get("Content-Security-Policy")).toContain("frame-ancestors *");
+    // The return_url, in the page's data (where "&" is written \u0026).
+    expect(page.text).toContain(`${web.url}/payments/${paymentId}?theme=dark\\u0026embed=${creator.handle}`);
+
+    const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+    await processed(succeeded);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(await guest.get(posted.location!)).toMatchObject({ status: 302, location: `/embed/${creator.handle}?theme=dark&tipped=${recorded.id}` });
+    // Another creator's handle in the address is not followed.
+    expect((await guest.get(`/payments/${paymentId}?embed=someone-else`)).location).toBe(`/tips/${recorded.id}`);
+  });
+
   it("without a card the Payment Element pays: an unconfirmed PaymentIntent, confirmed in the browser, recorded from the webhook", async () => {
     const creator = await api.newCreator();
     const guest = webSession(web.url);
