@@ -12,6 +12,7 @@ import { renderToPipeableStream } from "react-dom/server";
 
 import { isDatabaseUnavailable } from "~/utils/connectivity.server";
 import { getLogger } from "~/utils/logger.server";
+import { paymentPageConfig } from "~/money/payment-provider.server";
 import { NonceContext } from "~/utils/nonce";
 import { createNonce, setSecurityHeaders, type FrameableHandle } from "~/utils/security-headers.server";
 
@@ -63,7 +64,7 @@ export default function handleRequest(
       const stream = createReadableStreamFromReadable(body);
 
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-      setSecurityHeaders(responseHeaders, { nonce, frameable });
+      setSecurityHeaders(responseHeaders, { nonce, frameable, stripeJs: paymentPageConfig().publishableKey !== null });
 
       resolve(
         new Response(stream, {

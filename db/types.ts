@@ -95,7 +95,9 @@ export type LedgerKind =
   | "payout_paid"
   | "payout_reversal"
   | "refund"
-  | "payout_withholding";
+  | "payout_withholding"
+  /** A won chargeback: the opposite of the reversal its dispute posted. */
+  | "dispute_won";
 
 export interface LedgerTransactionsTable {
   id: Generated<number>;
@@ -141,6 +143,9 @@ export interface SettlementsTable {
   released_at: Date | null;
   /** The payout covering this settlement once released (none again when that payout failed or was reversed). */
   payout_id: string | null;
+  /** What refunds of its tips took back: gross, and the fee share of it (proportional, exact once all is refunded). */
+  refunded_gross: Generated<number>;
+  refunded_fee: Generated<number>;
 }
 
 /** held: stopped by a fraud rule; settlement skips it until an admin approves (→ pending) or refunds it. */
@@ -163,6 +168,8 @@ export interface TipsTable {
   refunded_at: Date | null;
   purpose: Generated<"tip" | "unlock" | "pledge">;
   post_id: number | null;
+  /** Given back so far (partial refunds); equals amount exactly when the status is refunded. */
+  refunded_amount: Generated<number>;
 }
 
 /** reversed: paid, then the provider reversed the transfer (the money went back to available). */
@@ -402,6 +409,10 @@ export interface DisputesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Date | null;
+  /** Key of the ledger transaction that reversed the tip for this dispute; null when it debited nothing. */
+  reversal_key: string | null;
+  /** When a won dispute gave back what it took (once). */
+  recredited_at: Date | null;
 }
 
 export interface CreatorNoticesTable {

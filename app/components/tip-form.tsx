@@ -1,5 +1,6 @@
 // The fan's tip form body, shared by the creator page and the embeddable widget: amount, message, anonymity,
-// wallet or card, the card fields (with the test-mode notice when no real provider is configured), and the fee.
+// wallet or card, the card fields (with the test-mode notice when no real provider is configured; none when Stripe's
+// Payment Element takes the card on the payment page), and the fee.
 import { Form, Link } from "@remix-run/react";
 import { useState, type FormEvent, type ReactNode, type RefObject } from "react";
 
@@ -23,6 +24,8 @@ export function TipFormBody(props: {
   /** The signed-in fan's wallet balance in this currency; null for guests (card only). */
   walletBalance: number | null;
   testMode: boolean;
+  /** Stripe's Payment Element is configured: the fan pays on the next page, so no card field here. */
+  payInBrowser?: boolean;
   /** The platform fee, shown with an example for the amount picked so a fan sees what Sodam keeps before sending. */
   feeBps: number;
   formRef?: RefObject<HTMLFormElement>;
@@ -101,16 +104,7 @@ export function TipFormBody(props: {
 
       <div className="card-fields">
         {props.testMode ? <TestModeNotice /> : null}
-        <Field
-          id="tip-card"
-          label={t("tip.cardNumber")}
-          name="card"
-          inputMode="numeric"
-          autoComplete="cc-number"
-          maxLength={64}
-          placeholder="4242 4242 4242 4242"
-          errors={failure?.fieldErrors}
-        />
+        <CardEntry id="tip-card" label={t("tip.cardNumber")} payInBrowser={props.payInBrowser === true} errors={failure?.fieldErrors} />
         {walletBalance !== null ? null : (
           <Field
             id="tip-supporter-name"
@@ -136,5 +130,32 @@ export function TipFormBody(props: {
       </SubmitButton>
       {props.footer}
     </Form>
+  );
+}
+
+/**
+ * The card of a tip or top-up: a card-number field (test-mode cards, or a Stripe PaymentMethod id without a
+ * publishable key), or — with Stripe's Payment Element — a note that the fan pays on the next page.
+ */
+export function CardEntry(props: { id: string; label: string; payInBrowser: boolean; errors?: FieldErrors }) {
+  const t = useT();
+  if (props.payInBrowser) {
+    return (
+      <p className="card-fields__next" data-testid="pay-next-step">
+        {t("payment.nextStep")}
+      </p>
+    );
+  }
+  return (
+    <Field
+      id={props.id}
+      label={props.label}
+      name="card"
+      inputMode="numeric"
+      autoComplete="cc-number"
+      maxLength={64}
+      placeholder="4242 4242 4242 4242"
+      errors={props.errors}
+    />
   );
 }

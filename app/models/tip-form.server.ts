@@ -6,8 +6,8 @@ import { z } from "zod";
 
 import { relayTipEventsSoon } from "../jobs/relay.server";
 import { CURRENCY_RULES, parseAmountInput } from "../money/currency";
-import { getPaymentProvider } from "../money/payment-provider.server";
-import { tipByCard } from "../money/payments.server";
+import { getPaymentProvider, paymentPageConfig } from "../money/payment-provider.server";
+import { startCardPayment, tipByCard } from "../money/payments.server";
 import { PermanentProviderError } from "../money/provider.server";
 import { findTipIdByPayment } from "../money/receipts.server";
 import { createWalletTip, validateTip } from "../money/tips.server";
@@ -68,11 +68,16 @@ export function refusedTipForm(failed: FormFailure, values: Record<string, strin
   return { ...failed, values: kept, idempotencyKey: randomUUID() };
 }
 
-export type TipSubmission = { ok: true; tipId: string } | { ok: false; failed: FormFailure };
+/** A tip, or a card payment still waiting for the fan (3-D Secure, the Payment Element): its page shows it. */
+export type TipSubmission =
+  | { ok: true; tipId: string; pending?: undefined }
+  | { ok: true; pending: true; paymentId: string }
+  | { ok: false; failed: FormFailure };
 
 /**
  * Sends the tip a fan submitted. Retries of one rendered form (same idempotency key) tip once: a wallet tip
- * replays its stored answer, a card tip finds the charge and tip its first copy made.
+ * replays its stored answer, a card tip finds the charge and tip its first copy made. A card payment that needs
+ * the fan (3-D Secure, or any payment made with the Payment Element) comes back pending, with no tip yet.
  */
 export async function submitTipForm(
   request: Request,
@@ -108,33 +113,35 @@ export async function submitTipForm(
       return { ok: true, tipId: (answer.body as { id: string }).id };
     }
 
-    const card = input.card?.trim();
-    if (!card) return { ok: false, failed: invalidForm(locale, { card: ["fan.error.cardRequired"] }) };
+    const card = input.card?.trim() || null;
     const provider = getPaymentProvider();
+    // With Stripe's publishable key the fan pays on the next page (Payment Element); card numbers never reach Sodam.
+    const inBrowser = card === null && paymentPageConfig().publishableKey !== null && provider.createPaymentIntent !== undefined;
+    if (!card && !inBrowser) return { ok: false, failed: invalidForm(locale, { card: ["fan.error.cardRequired"] }) };
     const risk = { fan: user, ip: clientIp(request), card, amount, currency: creator.currency } as const;
+    const payer = { fan: user, supporterName: input.supporterName?.trim() || null, creator, input: tipInput };
+    const providerKey = `card-tip:${input.idempotencyKey}`;
     const outcome = await db.transaction().execute(async (trx) => {
       validateTip(creator, tipInput, "card");
       const screening = await screenPayment(trx, { action: "card_tip", creator, ...risk });
-      const paid = await tipByCard(trx, provider, {
-        fan: user,
-        supporterName: input.supporterName?.trim() || null,
-        creator,
-        input: tipInput,
-        card,
-        providerKey: `card-tip:${input.idempotencyKey}`,
-        held: screening.held,
-      });
+      if (!card) {
+        const started = await startCardPayment(trx, provider, { purpose: "tip", ...payer, held: screening.held, providerKey });
+        await screening.record(trx, { paymentId: started.payment.id, tipId: null });
+        return { ok: true as const, tipId: null, paymentId: started.payment.id, isNew: false };
+      }
+      const paid = await tipByCard(trx, provider, { ...payer, card, providerKey, held: screening.held });
       await screening.record(trx, { paymentId: paid.payment.id, tipId: paid.ok ? (paid.result?.id ?? null) : null });
       if (!paid.ok) return { ok: false as const, problem: paid.problem };
+      // A payment that waits for the customer (3-D Secure) has no tip yet: its success event records it.
       const tipId = paid.result?.id ?? (await findTipIdByPayment(trx, paid.payment.id));
-      return { ok: true as const, tipId, isNew: paid.result !== null };
+      return { ok: true as const, tipId, paymentId: paid.payment.id, isNew: paid.result !== null };
     });
     if (!outcome.ok) {
-      if (outcome.problem.code === "card_declined") await noteCardDecline({ action: "card_tip", creatorId: creator.id, ...risk });
+      if (outcome.problem.code === "card_declined" && card) await noteCardDecline({ action: "card_tip", creatorId: creator.id, ...risk, card });
       return { ok: false, failed: describeProblem(locale, outcome.problem, context) };
     }
     if (outcome.isNew) relayTipEventsSoon();
-    if (!outcome.tipId) throw new Error("card payment succeeded without a tip");
+    if (!outcome.tipId) return { ok: true, pending: true, paymentId: outcome.paymentId };
     return { ok: true, tipId: outcome.tipId };
   } catch (error) {
     if (error instanceof Problem && error.status < 500) return { ok: false, failed: describeProblem(locale, error, context) };

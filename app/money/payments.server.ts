@@ -247,7 +247,8 @@ function tipValues(args: { fan: { id: number; displayName: string } | null; supp
 
 /**
  * A tip paid by card (guests may tip this way from the card minimum). `result` is the tip when this call
- * recorded it; null when the payment is pending (recorded later from the success event) or was recorded before.
+ * recorded it; null when the payment is pending (recorded later from the success event; `clientSecret` lets the
+ * customer finish it with Stripe.js) or was recorded before.
  */
 export async function tipByCard(
   trx: Tx,
@@ -261,7 +262,7 @@ export async function tipByCard(
     providerKey: string;
     held?: boolean;
   },
-): Promise<PaymentOutcome<Tip | null>> {
+): Promise<PaymentOutcome<Tip | null> & { clientSecret?: string | null }> {
   validateTip(args.creator, args.input, "card");
   const values = tipValues(args);
   const charge = await chargeCard(provider, {
@@ -274,7 +275,7 @@ export async function tipByCard(
   });
   const payment = await recordCharge(trx, provider, charge, values);
   if (charge.status === "failed") return { ok: false, payment, problem: declined(charge) };
-  if (charge.status === "pending") return { ok: true, payment, result: null };
+  if (charge.status === "pending") return { ok: true, payment, result: null, clientSecret: payment.status === "pending" ? charge.clientSecret : null };
   const { tip } = await confirmPayment(trx, payment.id);
   return { ok: true, payment: await getPaymentRecord(trx, payment.id), result: tip };
 }
@@ -403,4 +404,46 @@ export async function getWalletBalances(trx: Tx, userId: number) {
     .orderBy("currency")
     .execute();
   return rows.map((r) => ({ currency: r.currency as Currency, balance: r.balance }));
+}
+
+/** A card payment as its pending page shows it: where it stands, what it pays for, and the tip it became. */
+export interface PaymentProgress extends PaymentRecord {
+  userId: number | null;
+  provider: string;
+  providerPaymentId: string | null;
+  creator: { handle: string; displayName: string } | null;
+  tipId: string | null;
+}
+
+export async function getPaymentProgress(db: Tx, paymentId: string): Promise<PaymentProgress | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(paymentId)) return null;
+  const row = await db
+    .selectFrom("payments")
+    .leftJoin("creators", "creators.id", "payments.creator_id")
+    .leftJoin("tips", "tips.payment_id", "payments.id")
+    .select([
+      "payments.id",
+      "payments.purpose",
+      "payments.status",
+      "payments.amount",
+      "payments.currency",
+      "payments.failure_code",
+      "payments.user_id",
+      "payments.provider",
+      "payments.provider_payment_id",
+      "creators.handle",
+      "creators.display_name",
+      "tips.id as tip_id",
+    ])
+    .where("payments.id", "=", paymentId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    ...toRecord(row),
+    userId: row.user_id,
+    provider: row.provider,
+    providerPaymentId: row.provider_payment_id,
+    creator: row.handle && row.display_name ? { handle: row.handle, displayName: row.display_name } : null,
+    tipId: row.tip_id,
+  };
 }

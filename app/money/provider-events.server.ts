@@ -6,13 +6,19 @@
 // - A payment moves pending → succeeded once (a late payment_failed never undoes a success).
 // - A refund or dispute proves the charge succeeded: a payment still pending is confirmed first, then reversed.
 // - A refund/dispute for a payment Sodam has not recorded yet (its row commits a moment later) is retried later.
+// - charge.refunded carries the running total refunded: a partial refund gives back only what is not applied yet,
+//   so a late or repeated delivery of an older total changes nothing.
 // - Account snapshots older than the one applied last are ignored; a reversed transfer fails a payout that is
 //   still processing or reverses one already paid.
 // - Disputes: created (funds withdrawn) reverses the tip or top-up like a refund; inquiries (warning_*) only
-//   record. Closed as lost reverses too (if created never arrived); closed as won records the outcome and does
-//   not re-credit automatically — the funds come back to the platform's Stripe balance and an admin decides.
+//   record. Closed as lost reverses too (if created never arrived); closed as won gives back, once, exactly what
+//   the dispute's reversal took (a won dispute on a top-up is left to an admin).
+// - An event from the other mode than the configured key (a live event on a test key, or the reverse) is stored
+//   and marked, never applied.
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import { getLogger } from "../utils/logger.server";
+import { Problem } from "../utils/problem.server";
 import { creatorOfPayoutAccount, recordPayoutAccountStatus } from "./connect.server";
 import { formatMoney, isCurrency } from "./currency";
 import type { Tx } from "./ledger.server";
@@ -20,7 +26,7 @@ import { addCreatorNotice } from "./notices.server";
 import { confirmPayment, findOrRecordProviderPayment, findProviderPayment, markPaymentFailed, type PaymentRecord } from "./payments.server";
 import { failPayout } from "./payouts.server";
 import type { PaymentProvider } from "./provider.server";
-import { reversePayment } from "./refunds.server";
+import { applyPartialProviderRefund, recreditWonDispute, reversePayment } from "./refunds.server";
 import { interpretStripeEvent, type ProviderEventFact, type VerifiedEvent } from "./stripe-provider.server";
 
 /** The event refers to something Sodam has not recorded yet; processing is retried later. */
@@ -68,7 +74,7 @@ export async function processProviderEvent(
     return await db.transaction().execute(async (trx): Promise<ProcessResult> => {
       const row = await trx
         .selectFrom("provider_events")
-        .select(["id", "type", "payload", "processed_at", "event_created_at"])
+        .select(["id", "type", "livemode", "payload", "processed_at", "event_created_at"])
         .where("id", "=", eventId)
         .forUpdate()
         .skipLocked()
@@ -78,8 +84,14 @@ export async function processProviderEvent(
         return { status: exists ? "busy" : "missing" };
       }
       if (row.processed_at && !options.force) return { status: "already_processed" };
-      const fact = interpretStripeEvent(row.payload);
-      const outcome = await applyFact(trx, provider, fact, { at: row.event_created_at, feeBps: options.feeBps, eventId });
+      let outcome: string;
+      if (provider.livemode !== undefined && row.livemode !== provider.livemode) {
+        // A test-mode event must never move money on a live account, nor a live one on a test setup.
+        outcome = `not applied: a ${row.livemode ? "live" : "test"}-mode event, but the configured key is ${provider.livemode ? "live" : "test"}`;
+        getLogger().warn({ event: eventId, type: row.type, livemode: row.livemode }, "Stripe event from the other mode stored, not applied");
+      } else {
+        outcome = await applyFact(trx, provider, interpretStripeEvent(row.payload), { at: row.event_created_at, feeBps: options.feeBps, eventId });
+      }
       await trx
         .updateTable("provider_events")
         .set({ processed_at: row.processed_at ?? new Date(), outcome: outcome.slice(0, 1000), error: null })
@@ -169,12 +181,19 @@ async function applyFact(trx: Tx, provider: PaymentProvider, fact: ProviderEvent
       return (await markPaymentFailed(trx, payment.id, fact.failureCode)) ? `payment ${payment.id} failed (${fact.failureCode})` : `payment ${payment.id} stays ${payment.status}`;
     }
     case "payment_refunded": {
-      if (!fact.fully) {
-        // Sodam refunds whole tips; a partial refund made in Stripe's dashboard needs a person to decide.
-        return `needs review: partial refund of ${fact.amountRefunded} on ${fact.providerPaymentId} not applied`;
+      // A payment Sodam never started (another integration on the same account) is not waited for.
+      const known = await findProviderPayment(trx, "stripe", fact.providerPaymentId);
+      if (!known && !fact.sodamPayment) return `ignored: ${fact.providerPaymentId} is not a Sodam payment`;
+      const payment = known ?? (await paymentOrRetry(trx, fact.providerPaymentId));
+      if (fact.fully) return (await reversePayment(trx, provider, { payment })).outcome;
+      try {
+        // amount_refunded is the charge's running total: only what Sodam has not applied yet is given back.
+        return (await applyPartialProviderRefund(trx, provider, { payment, refundedTotal: fact.amountRefunded })).outcome;
+      } catch (error) {
+        // The tip still waits for its settlement, which takes its whole amount: the part is applied after it.
+        if (error instanceof Problem && error.code === "tip_not_settled") throw new EventNotReady(`tip of ${payment.id} is not settled yet`);
+        throw error;
       }
-      const payment = await paymentOrRetry(trx, fact.providerPaymentId);
-      return (await reversePayment(trx, provider, { payment, feeBps: ctx.feeBps })).outcome;
     }
     case "dispute":
       return applyDispute(trx, provider, fact, ctx);
@@ -241,9 +260,9 @@ async function applyDispute(trx: Tx, provider: PaymentProvider, fact: Extract<Pr
     .executeTakeFirstOrThrow();
   const status = row.status;
   if (status.startsWith("warning_") || status === "prevented") return `dispute ${fact.disputeId} recorded (${status}); no funds withdrawn`;
-  if (status === "won") {
-    return `dispute ${fact.disputeId} won; ${payment.status === "refunded" ? "the reversal stands (re-crediting is an admin decision)" : "nothing to reverse"}`;
-  }
-  const { outcome } = await reversePayment(trx, provider, { payment, feeBps: ctx.feeBps });
+  if (status === "won") return `dispute ${fact.disputeId} won: ${await recreditWonDispute(trx, fact.disputeId)}`;
+  const { outcome, ledgerKey } = await reversePayment(trx, provider, { payment });
+  // What this dispute took, so that winning it gives back exactly that (a refund made before took it, not this).
+  if (ledgerKey) await trx.updateTable("disputes").set({ reversal_key: ledgerKey }).where("id", "=", fact.disputeId).where("reversal_key", "is", null).execute();
   return `dispute ${fact.disputeId} (${status}): ${outcome}`;
 }

@@ -86,6 +86,10 @@ export interface PaymentProvider {
   transfer(request: TransferRequest): Promise<{ transferId: string }>;
   /** Only providers with a browser SDK: an intent confirmed on the page; returns its client secret. */
   createPaymentIntent?(request: PaymentIntentRequest): Promise<{ providerPaymentId: string; clientSecret: string }>;
+  /** Only providers with a browser SDK: the client secret of a payment still waiting for the customer, else null. */
+  paymentClientSecret?(providerPaymentId: string): Promise<string | null>;
+  /** Only providers with live and test modes: whether the configured key moves real money (sk_live_…). */
+  readonly livemode?: boolean;
   /** Only providers that pay creators through accounts of their own; creators then need one before payouts. */
   readonly connect?: ConnectProvider;
 }

@@ -106,18 +106,18 @@ export async function approveHeldTip(db: DB, args: { tipId: string; adminId: num
   });
 }
 
-/** An admin's refund (review queue or API), written to the audit log with the refund itself. */
-export async function refundTipAsAdmin(db: DB, provider: PaymentProvider, args: { tipId: string; adminId: number; feeBps: number }) {
+/** An admin's refund (review queue or API), whole or `amount` of it, written to the audit log with the refund. */
+export async function refundTipAsAdmin(db: Tx, provider: PaymentProvider, args: { tipId: string; adminId: number; amount?: number }) {
   return inTransaction(db, async (trx) => {
-    const result = await refundTip(trx, provider, { tipId: args.tipId, feeBps: args.feeBps });
+    const result = await refundTip(trx, provider, { tipId: args.tipId, amount: args.amount });
     const tip = await trx.selectFrom("tips").select(["amount", "currency"]).where("id", "=", args.tipId).executeTakeFirstOrThrow();
     await recordAdminAction(trx, {
       adminId: args.adminId,
       action: "refund_tip",
       tipId: args.tipId,
-      amount: tip.amount,
+      amount: result.alreadyRefunded ? tip.amount : result.amount,
       currency: tip.currency as Currency,
-      outcome: result.alreadyRefunded ? "already_refunded" : "refunded",
+      outcome: result.alreadyRefunded ? "already_refunded" : result.status,
     });
     return result;
   });

@@ -106,12 +106,15 @@ export class StripePaymentProvider implements PaymentProvider {
   readonly name = "stripe" as const;
   readonly isTestMode = false;
   readonly connect: ConnectProvider;
+  readonly livemode: boolean;
 
   constructor(
     private readonly db: DB,
     private readonly stripe: Stripe,
     private readonly settings: StripeSettings,
   ) {
+    // Secret and restricted keys name their mode: sk_live_…, rk_live_… (sk_test_…, rk_test_… otherwise).
+    this.livemode = /^(sk|rk)_live_/.test(settings.secretKey);
     this.connect = {
       createPayoutAccount: (request) => this.createPayoutAccount(request),
       createOnboardingLink: (request) => this.createOnboardingLink(request),
@@ -171,6 +174,17 @@ export class StripePaymentProvider implements PaymentProvider {
       );
       if (!intent.client_secret) throw new Error(`PaymentIntent ${intent.id} came without a client secret`);
       return { providerPaymentId: intent.id, clientSecret: intent.client_secret };
+    } catch (error) {
+      throw providerError(error);
+    }
+  }
+
+  /** The pending page asks Stripe again rather than keeping client secrets in Sodam's database. */
+  async paymentClientSecret(providerPaymentId: string) {
+    try {
+      const intent = await this.stripe.paymentIntents.retrieve(providerPaymentId);
+      const waiting = ["requires_payment_method", "requires_action", "requires_confirmation"].includes(intent.status);
+      return waiting ? intent.client_secret : null;
     } catch (error) {
       throw providerError(error);
     }
@@ -313,7 +327,15 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null, s
 export type ProviderEventFact =
   | { kind: "payment_succeeded"; payment: ProviderPayment }
   | { kind: "payment_failed"; payment: ProviderPayment; failureCode: string }
-  | { kind: "payment_refunded"; providerPaymentId: string; fully: boolean; amountRefunded: number }
+  | {
+      kind: "payment_refunded";
+      providerPaymentId: string;
+      fully: boolean;
+      /** The charge's running total refunded, partial refunds included. */
+      amountRefunded: number;
+      /** Stripe copies a PaymentIntent's metadata to its charge: Sodam's payments carry sodam_purpose. */
+      sodamPayment: boolean;
+    }
   | {
       kind: "dispute";
       phase: "created" | "closed";
@@ -349,7 +371,13 @@ export function interpretStripeEvent(payload: Record<string, unknown>): Provider
       const charge = event.data.object;
       const providerPaymentId = idOf(charge.payment_intent);
       if (!providerPaymentId) return { kind: "ignored", reason: `charge ${charge.id} has no PaymentIntent` };
-      return { kind: "payment_refunded", providerPaymentId, fully: charge.refunded, amountRefunded: charge.amount_refunded };
+      return {
+        kind: "payment_refunded",
+        providerPaymentId,
+        fully: charge.refunded,
+        amountRefunded: charge.amount_refunded,
+        sodamPayment: typeof charge.metadata?.sodam_purpose === "string",
+      };
     }
     case "charge.dispute.created":
     case "charge.dispute.closed": {

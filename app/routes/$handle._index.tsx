@@ -2,7 +2,7 @@
 // form. The route file is `$handle` because a flat route cannot mix "@" and a parameter in one segment; any
 // segment without the "@" is a 404 (findCreatorByPageParam).
 import { randomUUID } from "node:crypto";
-import { data, redirect } from "@remix-run/node";
+import { data, redirect, redirectDocument } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
@@ -15,7 +15,7 @@ import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { findCreatorByPageParam, getCreatorPage } from "~/models/creator-page.server";
 import { chosenAmount, CreatorPageForm, refusedTipForm, submitTipForm } from "~/models/tip-form.server";
 import { CURRENCY_RULES, formatMoney } from "~/money/currency";
-import { getPaymentProvider } from "~/money/payment-provider.server";
+import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
 import { createPledge } from "~/money/pledges.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -40,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A fresh key per rendered form: a double submit carries the same key and tips once.
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    payInBrowser: paymentPageConfig().publishableKey !== null,
     // Shown with the tip form, so a fan sees what Sodam keeps before sending.
     feeBps: getEnv().PLATFORM_FEE_BPS,
     pledgeNotice: pledgeNotice === "paid" || pledgeNotice === "insufficient_funds" ? pledgeNotice : null,
@@ -94,6 +95,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   const submitted = await submitTipForm(request, { creator, user, input, locale });
   if (!submitted.ok) return failure("tip", submitted.failed, values);
+  // A card payment that waits for the fan is not a tip yet: its page asks them to confirm it.
+  if (submitted.pending) return redirectDocument(`/payments/${submitted.paymentId}`);
   return redirect(`/tips/${submitted.tipId}`);
 }
 
@@ -165,6 +168,7 @@ export default function CreatorPage() {
               failure={tipFailure}
               walletBalance={viewer ? viewer.walletBalance : null}
               testMode={page.testMode}
+              payInBrowser={page.payInBrowser}
               feeBps={page.feeBps}
               formRef={tipFormRef}
               footer={

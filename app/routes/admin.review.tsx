@@ -13,7 +13,6 @@ import { getPaymentProvider } from "~/money/payment-provider.server";
 import { relayTipEventsSoon } from "~/jobs/relay.server";
 import { approveHeldTip, listHeldTips, refundTipAsAdmin } from "~/money/review.server";
 import { getDb } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
 import { describeProblem } from "~/utils/form-problems.server";
 import { parseForm } from "~/utils/forms.server";
 import { getLocale, messages, useT, type MessageKey } from "~/utils/i18n";
@@ -41,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
       await approveHeldTip(getDb(), { tipId, adminId: admin.id });
       relayTipEventsSoon();
     }
-    else await refundTipAsAdmin(getDb(), getPaymentProvider(), { tipId, adminId: admin.id, feeBps: getEnv().PLATFORM_FEE_BPS });
+    else await refundTipAsAdmin(getDb(), getPaymentProvider(), { tipId, adminId: admin.id });
     getLogger().info({ admin: admin.id, tip: tipId, intent }, "admin reviewed a held tip");
     return redirect(`/admin/review?done=${intent === "approve" ? "approved" : "refunded"}`);
   } catch (error) {

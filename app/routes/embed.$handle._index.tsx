@@ -1,7 +1,7 @@
 // The tip widget, `/embed/:handle`: the compact tip form that embed.js opens in an iframe on a creator's own site
 // (guest card tips; no cookies reach a third-party frame), or in a popup for a signed-in fan's wallet tip.
 import { randomUUID } from "node:crypto";
-import { data, redirect } from "@remix-run/node";
+import { data, redirect, redirectDocument } from "@remix-run/node";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
@@ -11,7 +11,7 @@ import { TipFormBody } from "~/components/tip-form";
 import { getCreatorByHandle } from "~/models/creators.server";
 import { embedQuery, parseEmbedOptions } from "~/models/embeds";
 import { refusedTipForm, submitTipForm, TipForm } from "~/models/tip-form.server";
-import { getPaymentProvider } from "~/money/payment-provider.server";
+import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
 import { getWalletBalances } from "~/money/payments.server";
 import { getTipReceipt } from "~/money/receipts.server";
 import type { BareHandle } from "~/root";
@@ -51,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     walletBalance: user && user.id !== creator.userId ? (balances.find((b) => b.currency === creator.currency)?.balance ?? 0) : null,
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    payInBrowser: paymentPageConfig().publishableKey !== null,
     feeBps: getEnv().PLATFORM_FEE_BPS,
     tipped: receipt && receipt.creator.handle === creator.handle ? { id: receipt.id, amount: receipt.amount, currency: receipt.currency } : null,
   };
@@ -76,6 +77,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await getSessionUser(request);
   const submitted = await submitTipForm(request, { creator, user, input: form.data, locale });
   if (!submitted.ok) return data(refusedTipForm(submitted.failed, values), { status: submitted.failed.status });
+  // The payment page comes back to the widget's thank-you once the payment has gone through.
+  if (submitted.pending) return redirectDocument(`/payments/${submitted.paymentId}${embedQuery({ ...options, embed: creator.handle })}`);
   return redirect(`/embed/${creator.handle}${embedQuery({ ...options, tipped: submitted.tipId })}`);
 }
 
@@ -125,6 +128,7 @@ export default function TipWidget() {
           failure={failure}
           walletBalance={page.walletBalance}
           testMode={page.testMode}
+          payInBrowser={page.payInBrowser}
           feeBps={page.feeBps}
           formRef={formRef}
           action={`${here}${embedQuery(options)}`}

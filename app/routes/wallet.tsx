@@ -1,18 +1,19 @@
 // The fan's wallet, `/wallet`: balances, a card top-up (test mode shows its test cards), the history of top-ups,
 // tips and unlocks, and monthly pledges with a cancel button each.
 import { randomUUID } from "node:crypto";
-import { data, redirect } from "@remix-run/node";
+import { data, redirect, redirectDocument } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 
 import { Notice, TestModeNotice, useFocusOnError } from "~/components/fan";
 import { Field, FieldErrorList, FormError, SubmitButton } from "~/components/forms";
+import { CardEntry } from "~/components/tip-form";
 import { DateTime, Money } from "~/components/money";
 import { amountInputText } from "~/models/creator-forms.server";
 import { CURRENCIES, CURRENCY_RULES, formatMoney, parseAmountInput, type Currency } from "~/money/currency";
-import { getPaymentProvider } from "~/money/payment-provider.server";
-import { getWalletBalances, topUpWallet, validateTopUp } from "~/money/payments.server";
+import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
+import { getWalletBalances, startCardPayment, topUpWallet, validateTopUp } from "~/money/payments.server";
 import { cancelPledge, listFanPledges } from "~/money/pledges.server";
 import { getSpendingCaps, listCapCurrencies, setSpendingCaps } from "~/money/spending-caps.server";
 import { listWalletActivity } from "~/money/wallet-history.server";
@@ -51,6 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     caps,
     idempotencyKey: randomUUID(),
     testMode: getPaymentProvider().isTestMode,
+    payInBrowser: paymentPageConfig().publishableKey !== null,
     notice: notice === "topup" || notice === "pledgeCancelled" || notice === "caps" ? notice : null,
   };
 }
@@ -65,7 +67,8 @@ const TopUpForm = z.object({
   intent: z.literal("topup"),
   amount: z.string().trim().min(1, "fan.error.amountChoose").max(20, "fan.error.amountInvalid"),
   currency: z.enum(CURRENCIES, "fan.error.currency"),
-  card: z.string().trim().min(1, "fan.error.cardRequired").max(64, "fan.error.tooLong"),
+  // Empty when Stripe's Payment Element takes the card on the payment page.
+  card: z.string().trim().max(64, "fan.error.tooLong").default(""),
   idempotencyKey: z.uuid("fan.error.invalidRequest"),
 });
 const CancelForm = z.object({ intent: z.literal("cancelPledge"), pledgeId: z.coerce.number().int().positive("fan.error.invalidRequest") });
@@ -131,26 +134,29 @@ export async function action({ request }: ActionFunctionArgs) {
   const amount = parseAmountInput(input.amount, CURRENCY_RULES[input.currency].exponent);
   if (amount === null) return failure("topup", invalidForm(locale, { amount: ["fan.error.amountInvalid"] }), values);
   const context = { currency: input.currency } as const;
+  const provider = getPaymentProvider();
+  const card = input.card || null;
+  const inBrowser = card === null && paymentPageConfig().publishableKey !== null && provider.createPaymentIntent !== undefined;
+  if (!card && !inBrowser) return failure("topup", invalidForm(locale, { card: ["fan.error.cardRequired"] }), values);
   try {
     await consumeRateLimit("topup", user.id);
-    const provider = getPaymentProvider();
-    const risk = { fan: user, ip: clientIp(request), card: input.card, amount, currency: input.currency };
+    const risk = { fan: user, ip: clientIp(request), card, amount, currency: input.currency };
     const answer = await withIdempotency(
       db,
       { userId: user.id, key: input.idempotencyKey, fingerprint: requestFingerprint("POST", "/wallet#topup", { amount, currency: input.currency, card: input.card }) },
       async (trx) => {
         validateTopUp(amount, input.currency);
         const screening = await screenPayment(trx, { action: "topup", ...risk });
-        const outcome = await topUpWallet(trx, provider, {
-          userId: user.id,
-          amount,
-          currency: input.currency,
-          card: input.card,
-          providerKey: `topup:${user.id}:${input.idempotencyKey}`,
-        });
+        const providerKey = `topup:${user.id}:${input.idempotencyKey}`;
+        if (!card) {
+          const started = await startCardPayment(trx, provider, { purpose: "topup", userId: user.id, amount, currency: input.currency, providerKey });
+          await screening.record(trx, { paymentId: started.payment.id });
+          return { status: 201, body: { paymentId: started.payment.id, status: started.payment.status } };
+        }
+        const outcome = await topUpWallet(trx, provider, { userId: user.id, amount, currency: input.currency, card, providerKey });
         await screening.record(trx, { paymentId: outcome.payment.id });
         if (!outcome.ok) return { status: outcome.problem.status, body: outcome.problem.toJSON() };
-        return { status: 201, body: { paymentId: outcome.payment.id } };
+        return { status: 201, body: { paymentId: outcome.payment.id, status: outcome.payment.status } };
       },
     );
     if (answer.status !== 201) {
@@ -158,6 +164,9 @@ export async function action({ request }: ActionFunctionArgs) {
       if (problem.code === "card_declined" && !answer.replayed) await noteCardDecline({ action: "topup", ...risk });
       return failure("topup", describeProblem(locale, problem, context), values);
     }
+    // Credited only once the payment has gone through; one that waits for the fan (3-D Secure) has its own page.
+    const paid = answer.body as { paymentId: string; status: string };
+    if (paid.status !== "succeeded") return redirectDocument(`/payments/${paid.paymentId}`);
     return redirect("/wallet?notice=topup");
   } catch (error) {
     if (error instanceof Problem && error.status < 500) return failure("topup", describeProblem(locale, error, context), values);
@@ -169,6 +178,13 @@ export async function action({ request }: ActionFunctionArgs) {
 function seoulDateTimeText(iso: string, locale: Locale) {
   return new Intl.DateTimeFormat(toIntlLocale(locale), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Seoul" }).format(new Date(iso));
 }
+
+const TOPUP_STATUS: Record<string, MessageKey> = {
+  pending: "wallet.activity.topupPending",
+  succeeded: "wallet.activity.topup",
+  failed: "wallet.activity.topupFailed",
+  refunded: "wallet.activity.topupRefunded",
+};
 
 const TIP_STATUS: Record<string, MessageKey | null> = { pending: null, held: "wallet.activity.held", settled: null, refunded: "wallet.activity.refunded" };
 
@@ -242,16 +258,7 @@ export default function Wallet() {
               />
             </div>
             {page.testMode ? <TestModeNotice /> : null}
-            <Field
-              id="topup-card"
-              label={t("wallet.card")}
-              name="card"
-              inputMode="numeric"
-              autoComplete="cc-number"
-              maxLength={64}
-              placeholder="4242 4242 4242 4242"
-              errors={topupFailure?.fieldErrors}
-            />
+            <CardEntry id="topup-card" label={t("wallet.card")} payInBrowser={page.payInBrowser} errors={topupFailure?.fieldErrors} />
             <SubmitButton name="intent" value="topup" pendingLabel={t("wallet.topupSubmitting")} className="button button--primary button--wide">
               {t("wallet.topupSubmit")}
             </SubmitButton>
@@ -378,9 +385,16 @@ export default function Wallet() {
                 <li key={`${item.kind}-${item.id}`} className="activity">
                   {item.kind === "topup" ? (
                     <>
-                      <span className="activity__what">{t(item.status === "failed" ? "wallet.activity.topupFailed" : "wallet.activity.topup")}</span>
-                      <span className={item.status === "failed" ? "activity__amount is-failed" : "activity__amount is-credit"}>
-                        {item.status === "failed" ? null : "+"}
+                      <span className="activity__what">
+                        {item.status === "pending" ? (
+                          <Link to={`/payments/${item.id}`}>{t("wallet.activity.topupPending")}</Link>
+                        ) : (
+                          t(TOPUP_STATUS[item.status])
+                        )}
+                      </span>
+                      {/* Only a top-up that went through was credited; a pending or failed one shows no "+". */}
+                      <span className={item.status === "succeeded" ? "activity__amount is-credit" : `activity__amount is-${item.status}`}>
+                        {item.status === "succeeded" ? "+" : null}
                         <Money amount={item.amount} currency={item.currency} />
                       </span>
                     </>

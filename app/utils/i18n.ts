@@ -6,6 +6,7 @@ import { creatorEn, creatorKo } from "../i18n/creator";
 import { fanEn, fanKo } from "../i18n/fan";
 import { moneyTrustEn, moneyTrustKo } from "../i18n/money-trust";
 import { opsEn, opsKo } from "../i18n/ops";
+import { paymentsEn, paymentsKo } from "../i18n/payments";
 import { shareEn, shareKo } from "../i18n/share";
 import { shellEn, shellKo } from "../i18n/shell";
 import { transparencyEn, transparencyKo } from "../i18n/transparency";
@@ -74,11 +75,11 @@ export function localeCookieFor(request: Request): string | null {
 }
 
 // Dictionaries live in app/i18n/, one module per area of the site, merged here.
-const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...shareKo, ...trustKo, ...moneyTrustKo, ...opsKo };
+const ko = { ...shellKo, ...fanKo, ...creatorKo, ...transparencyKo, ...shareKo, ...trustKo, ...moneyTrustKo, ...opsKo, ...paymentsKo };
 
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...shareEn, ...trustEn, ...moneyTrustEn, ...opsEn };
+const en: Record<MessageKey, string> = { ...shellEn, ...fanEn, ...creatorEn, ...transparencyEn, ...shareEn, ...trustEn, ...moneyTrustEn, ...opsEn, ...paymentsEn };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { ko, en };
 

@@ -1,6 +1,8 @@
 // The Content-Security-Policy and the other security headers of every page. Scripts run only from this origin or
 // with the response's nonce; nothing frames a page except the routes made to be embedded elsewhere (the tip and goal
-// widgets, the stream overlay), which allow any site as their frame ancestor.
+// widgets, the stream overlay, a payment started in the widget), which allow any site as their frame ancestor. With
+// Stripe's Payment Element configured (a publishable key), Stripe.js may load, draw its frames (the card form,
+// 3-D Secure challenges) and call Stripe's API — the sources Stripe documents for a CSP.
 import { randomBytes } from "node:crypto";
 
 export function createNonce() {
@@ -12,16 +14,25 @@ export interface FrameableHandle {
   frameable?: boolean;
 }
 
-export function pagePolicy(options: { nonce: string; frameable: boolean }) {
+export interface PagePolicyOptions {
+  nonce: string;
+  frameable: boolean;
+  /** Stripe.js is used (STRIPE_PUBLISHABLE_KEY is set). */
+  stripeJs?: boolean;
+}
+
+export function pagePolicy(options: PagePolicyOptions) {
+  const stripe = options.stripeJs === true;
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${options.nonce}'`,
+    `script-src 'self' 'nonce-${options.nonce}'${stripe ? " https://js.stripe.com" : ""}`,
     // Inline style attributes (avatar sizes) only; no inline <style> blocks are needed, but CSP cannot tell them apart.
     "style-src 'self' 'unsafe-inline'",
     // Creator avatars may live on any https host.
     "img-src 'self' data: https:",
-    "connect-src 'self'",
+    `connect-src 'self'${stripe ? " https://api.stripe.com" : ""}`,
     "font-src 'self'",
+    ...(stripe ? ["frame-src 'self' https://js.stripe.com https://hooks.stripe.com"] : []),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -30,7 +41,7 @@ export function pagePolicy(options: { nonce: string; frameable: boolean }) {
 }
 
 /** Sets the security headers a response lacks. A route that set its own CSP (a resource route) keeps it. */
-export function setSecurityHeaders(headers: Headers, policy: { nonce: string; frameable: boolean } | null) {
+export function setSecurityHeaders(headers: Headers, policy: PagePolicyOptions | null) {
   if (!headers.has("Content-Security-Policy")) {
     headers.set("Content-Security-Policy", policy ? pagePolicy(policy) : "frame-ancestors 'none'");
     if (!policy?.frameable && !headers.has("X-Frame-Options")) headers.set("X-Frame-Options", "DENY");

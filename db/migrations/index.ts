@@ -8,6 +8,7 @@ import * as m20261129000500 from "./20261129000500_stripe";
 import * as m20261130000600 from "./20261130000600_overlays";
 import * as m20261130000700 from "./20261130000700_trust";
 import * as m20261130000800 from "./20261130000800_creator_money";
+import * as m20261130000900 from "./20261130000900_refunds_and_disputes";
 import * as m20261130001100 from "./20261130001100_settlement_by_creator";
 
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "20261130000600_overlays": m20261130000600,
   "20261130000700_trust": m20261130000700,
   "20261130000800_creator_money": m20261130000800,
+  "20261130000900_refunds_and_disputes": m20261130000900,
   "20261130001100_settlement_by_creator": m20261130001100,
 };
 

@@ -145,7 +145,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const recent = await db.selectFrom("tips").select("id").where("status", "<>", "refunded").orderBy(sql`random()`).limit(1).executeTakeFirst();
         if (!recent) return;
         try {
-          await refundTip(db, new TestmodePaymentProvider(db), { tipId: recent.id, feeBps: 500 });
+          await refundTip(db, new TestmodePaymentProvider(db), { tipId: recent.id });
           report.refunds++;
         } catch {
           // The database connections were just cut: the refund rolled back whole; nothing to count.

@@ -211,6 +211,8 @@ const MATRIX: Record<string, Probe[]> = {
   // Without a password step first there is nothing to answer: back to sign-in, for everyone.
   "login_.two-factor.tsx": [{ method: "GET", path: () => "/login/two-factor", expect: all("deny") }],
   "logout.tsx": [{ method: "GET", path: () => "/logout", expect: all("allow") }],
+  // A card payment waiting for the fan: a top-up's page is its fan's own, a card tip's is for whoever holds the link.
+  "payments.$id.tsx": [{ method: "GET", path: () => "/payments/00000000-0000-4000-8000-000000000000", expect: all(404) }],
   "receipts.$tipId.tsx": [{ method: "GET", path: (c) => `/receipts/${c.tipId}`, expect: all("allow") }],
   "reset-password.tsx": [
     { method: "GET", path: () => "/reset-password?token=not-a-real-token-at-all", expect: all("allow") },

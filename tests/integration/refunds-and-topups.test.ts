@@ -45,7 +45,7 @@ describe("refunding a wallet tip", () => {
     expect(await walletBalance(t.db, fan.id)).toBe(7_000);
     const inFlight = await tipsInFlight(t.db);
 
-    expect(await refundTip(t.db, provider, { tipId: tipped.id, feeBps: FEE_BPS })).toEqual({ tipId: tipped.id, status: "refunded", alreadyRefunded: false });
+    expect(await refundTip(t.db, provider, { tipId: tipped.id })).toEqual({ tipId: tipped.id, status: "refunded", alreadyRefunded: false, amount: 3_000, refundedTotal: 3_000, ledgerKey: `refund:${tipped.id}` });
     expect(await walletBalance(t.db, fan.id)).toBe(10_000);
     expect(await tipsInFlight(t.db)).toBe(inFlight - 3_000);
     expect(await tipRow(tipped.id)).toMatchObject({ status: "refunded", settlement_id: null });
@@ -67,7 +67,7 @@ describe("refunding a wallet tip", () => {
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 2_850, available: 0, inTransit: 0 });
     const fees = await platformFees(t.db);
 
-    await refundTip(t.db, provider, { tipId: tipped.id, feeBps: FEE_BPS });
+    await refundTip(t.db, provider, { tipId: tipped.id });
     expect(await walletBalance(t.db, fan.id)).toBe(10_000);
     expect(fees - (await platformFees(t.db))).toBe(150);
     const afterRefund = await creatorBalances(t.db, creator);
@@ -100,7 +100,7 @@ describe("refunding a wallet tip", () => {
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
 
     const fees = await platformFees(t.db);
-    await refundTip(t.db, provider, { tipId: refunded.id, feeBps: FEE_BPS });
+    await refundTip(t.db, provider, { tipId: refunded.id });
     expect(await walletBalance(t.db, fan.id)).toBe(10_000);
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: -9_500, inTransit: 0 });
     expect(fees - (await platformFees(t.db))).toBe(500);
@@ -132,8 +132,8 @@ describe("refunding a wallet tip", () => {
     const fan = await makeFan(t.db, { balance: 5_000 });
     const creator = await makeCreator(t.db);
     const first = await tip(t.db, fan, creator, 2_000);
-    await refundTip(t.db, provider, { tipId: first.id, feeBps: FEE_BPS });
-    expect(await refundTip(t.db, provider, { tipId: first.id, feeBps: FEE_BPS })).toEqual({ tipId: first.id, status: "refunded", alreadyRefunded: true });
+    await refundTip(t.db, provider, { tipId: first.id });
+    expect(await refundTip(t.db, provider, { tipId: first.id })).toEqual({ tipId: first.id, status: "refunded", alreadyRefunded: true, amount: 0, refundedTotal: 2_000, ledgerKey: null });
     expect(await walletBalance(t.db, fan.id)).toBe(5_000);
     expect(await refundPostings(first.id)).toBe(1);
 
@@ -141,7 +141,7 @@ describe("refunding a wallet tip", () => {
     await settleAndRelease(t.db, FEE_BPS);
     const racers = createDb(t.url, 6);
     try {
-      const outcomes = await Promise.all(Array.from({ length: 5 }, () => refundTip(racers, provider, { tipId: second.id, feeBps: FEE_BPS })));
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => refundTip(racers, provider, { tipId: second.id })));
       expect(outcomes.filter((o) => !o.alreadyRefunded)).toHaveLength(1);
     } finally {
       await racers.destroy();
@@ -152,7 +152,7 @@ describe("refunding a wallet tip", () => {
   });
 
   it("an unknown tip is a 404", async () => {
-    await expect(refundTip(t.db, provider, { tipId: randomUUID(), feeBps: FEE_BPS })).rejects.toMatchObject({ status: 404, code: "tip_not_found" });
+    await expect(refundTip(t.db, provider, { tipId: randomUUID() })).rejects.toMatchObject({ status: 404, code: "tip_not_found" });
   });
 });
 
@@ -218,8 +218,8 @@ describe("card tips", () => {
     const tipId = (outcome as { result: { id: string } }).result.id;
     await settleAndRelease(t.db, FEE_BPS);
     const clearing = await entriesTotal(t.db, accountCode.clearing("KRW"));
-    await refundTip(t.db, provider, { tipId, feeBps: FEE_BPS });
-    await refundTip(t.db, provider, { tipId, feeBps: FEE_BPS });
+    await refundTip(t.db, provider, { tipId });
+    await refundTip(t.db, provider, { tipId });
     expect((await entriesTotal(t.db, accountCode.clearing("KRW"))) - clearing).toBe(7_000);
     expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
     const payment = await t.db.selectFrom("payments").selectAll().where("id", "=", outcome.payment.id).executeTakeFirstOrThrow();
@@ -229,6 +229,80 @@ describe("card tips", () => {
     expect(refunds[0].amount).toBe(7_000);
     const charge = await t.db.selectFrom("testmode_charges").selectAll().where("id", "=", refunds[0].charge_id).executeTakeFirstOrThrow();
     expect(charge.refunded_amount).toBe(7_000);
+  });
+});
+
+describe("partial refunds", () => {
+  it("refunding every tip of one settlement takes back exactly its net and fee — never a won more from the creator", async () => {
+    // ₩110 × 2 at 5 %: each tip's own fee rounds down to ₩5, the settlement's fee on ₩220 is ₩11 (net ₩209).
+    // Refunding each tip with its own fee share would take ₩105 + ₩105 = ₩210 from a creator credited ₩209.
+    const fan = await makeFan(t.db, { balance: 1_000 });
+    const creator = await makeCreator(t.db);
+    const tips = [await tip(t.db, fan, creator, 110), await tip(t.db, fan, creator, 110)];
+    await settleAndRelease(t.db, FEE_BPS);
+    expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 209, inTransit: 0 });
+    const fees = await platformFees(t.db);
+    for (const tipped of tips) await refundTip(t.db, provider, { tipId: tipped.id });
+    expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
+    expect(fees - (await platformFees(t.db))).toBe(11);
+    expect(await walletBalance(t.db, fan.id)).toBe(1_000);
+  });
+
+  it("gives back part of a settled tip, proportionally, up to what is left; the rest later, once", async () => {
+    const fan = await makeFan(t.db, { balance: 10_000 });
+    const creator = await makeCreator(t.db);
+    const tipped = await tip(t.db, fan, creator, 10_000);
+    await settleAndRelease(t.db, FEE_BPS);
+    expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 9_500, inTransit: 0 });
+
+    expect(await refundTip(t.db, provider, { tipId: tipped.id, amount: 3_000 })).toEqual({
+      tipId: tipped.id,
+      status: "partially_refunded",
+      alreadyRefunded: false,
+      amount: 3_000,
+      refundedTotal: 3_000,
+      ledgerKey: `refund:${tipped.id}:3000`,
+    });
+    expect(await postingOf(t.db, `refund:${tipped.id}:3000`)).toEqual({
+      [accountCode.wallet(fan.id, "KRW")]: 3_000,
+      [accountCode.creator(creator.id, "available", "KRW")]: -2_850,
+      [accountCode.platform("fees", "KRW")]: -150,
+    });
+    expect(await tipRow(tipped.id)).toMatchObject({ status: "settled", refunded_amount: 3_000, refunded_at: null });
+    await expect(refundTip(t.db, provider, { tipId: tipped.id, amount: 7_001 })).rejects.toMatchObject({ status: 422, code: "refund_amount_invalid" });
+    await expect(refundTip(t.db, provider, { tipId: tipped.id, amount: 0 })).rejects.toMatchObject({ status: 422 });
+
+    // The provider's running total: 3,000 was applied already, so 5,000 in all gives back 2,000 — once.
+    expect(await refundTip(t.db, provider, { tipId: tipped.id, refundedTotal: 5_000, providerRefunded: true })).toMatchObject({ amount: 2_000, refundedTotal: 5_000 });
+    expect(await refundTip(t.db, provider, { tipId: tipped.id, refundedTotal: 5_000, providerRefunded: true })).toMatchObject({ alreadyRefunded: true, amount: 0 });
+    expect(await refundTip(t.db, provider, { tipId: tipped.id, refundedTotal: 3_000, providerRefunded: true })).toMatchObject({ alreadyRefunded: true, amount: 0 });
+
+    expect(await refundTip(t.db, provider, { tipId: tipped.id })).toMatchObject({ status: "refunded", amount: 5_000, refundedTotal: 10_000 });
+    expect(await tipRow(tipped.id)).toMatchObject({ status: "refunded", refunded_amount: 10_000 });
+    expect(await creatorBalances(t.db, creator)).toEqual({ pending: 0, available: 0, inTransit: 0 });
+    expect(await walletBalance(t.db, fan.id)).toBe(10_000);
+  });
+
+  it("a tip not settled yet is refunded in full only", async () => {
+    const fan = await makeFan(t.db, { balance: 5_000 });
+    const creator = await makeCreator(t.db);
+    const tipped = await tip(t.db, fan, creator, 2_000);
+    await expect(refundTip(t.db, provider, { tipId: tipped.id, amount: 500 })).rejects.toMatchObject({ status: 409, code: "tip_not_settled" });
+    expect(await tipRow(tipped.id)).toMatchObject({ status: "pending", refunded_amount: 0 });
+    expect(await refundTip(t.db, provider, { tipId: tipped.id, amount: 2_000 })).toMatchObject({ status: "refunded" });
+  });
+
+  it("a card tip's part goes back to the card, keyed by the running total", async () => {
+    const creator = await makeCreator(t.db);
+    const outcome = await t.db.transaction().execute((trx) =>
+      tipByCard(trx, provider, { fan: null, supporterName: "Guest", creator, input: { amount: 8_000, currency: "KRW" }, card: GOOD_CARD, providerKey: randomUUID() }),
+    );
+    const tipId = (outcome as { result: { id: string } }).result.id;
+    await settleAndRelease(t.db, FEE_BPS);
+    await refundTip(t.db, provider, { tipId, amount: 1_000 });
+    const refunds = await t.db.selectFrom("testmode_refunds").select(["idempotency_key", "amount"]).where("idempotency_key", "like", `refund:${tipId}%`).execute();
+    expect(refunds).toEqual([{ idempotency_key: `refund:${tipId}:1000`, amount: 1_000 }]);
+    expect(await t.db.selectFrom("payments").select("status").where("id", "=", outcome.payment.id).executeTakeFirstOrThrow()).toEqual({ status: "succeeded" });
   });
 });
 

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import { chromium } from "@playwright/test";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues, getQueue, QUEUES } from "../../app/jobs/queues.server";
 import { getCreatorByHandle } from "../../app/models/creators.server";
@@ -17,8 +18,10 @@ import { StripePaymentProvider, createStripeClient, type StripeSettings } from "
 import { apiClient } from "../support/api-client";
 import { useTestDatabase } from "../support/database";
 import { FakeStripe, STRIPE_API_VERSION, type StripeEvent } from "../support/fake-stripe";
-import { creatorBalances, makeFan, tip, tipsInFlight, walletBalance } from "../support/fixtures";
+import { creatorBalances, makeFan, postingOf, tip, tipsInFlight, walletBalance } from "../support/fixtures";
 import { startWeb, startWorkers, waitFor, type RunningProcess } from "../support/processes";
+import { webSession } from "../support/web-session";
+import { recordBrowserErrors } from "../support/browser-errors";
 
 const SECRET_KEY = "sk_test_sodamFake0000000000000000";
 const WEBHOOK_SECRET = "whsec_sodamFakeWebhookSecret000000";
@@ -41,7 +44,7 @@ fake.webhookUrl = `${web.url}/webhooks/stripe`;
 let workers: RunningProcess = startWorkers(env);
 const api = apiClient(web.url);
 
-// The same adapter in this process, for card tips (no card-tip endpoint in the API yet) and provider-level checks.
+// The same adapter in this process, for card tips at any stage of their life and provider-level checks.
 const settings: StripeSettings = {
   secretKey: SECRET_KEY,
   paymentMethodTypes: ["card", "kr_card", "kakao_pay", "naver_pay", "payco", "samsung_pay"],
@@ -282,23 +285,64 @@ describe("refunds and chargebacks reverse a card tip wherever it is", () => {
     expect(await creatorBalances(t.db, (await getCreatorByHandle(t.db, creator.handle))!)).toEqual({ pending: 0, available: 0, inTransit: 0 });
   });
 
-  it("a dispute on a settled tip takes the creator's share back; winning it records the outcome without re-crediting", async () => {
+  it("a dispute on a settled tip takes the creator's share back; winning it gives back exactly that, once", async () => {
     const creator = await api.newCreator();
     const { outcome, intentId } = await cardTip(creator.handle, 10_000);
     const tipId = outcome.ok ? outcome.result!.id : "";
     await waitFor(async () => (await t.db.selectFrom("tips").select("status").where("id", "=", tipId).executeTakeFirstOrThrow()).status === "settled", 20_000, "tip settled");
+    const c = (await getCreatorByHandle(t.db, creator.handle))!;
+    const before = await creatorBalances(t.db, c);
+    expect(before.pending + before.available).toBe(9_500);
 
     const { dispute, events: [created] } = fake.openDispute(intentId);
     expect((await processed(created)).outcome).toMatch(/reversed/);
-    const c = (await getCreatorByHandle(t.db, creator.handle))!;
     const balances = await creatorBalances(t.db, c);
     expect(balances.pending + balances.available).toBe(0);
     expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "refunded" }]);
+    expect(await t.db.selectFrom("disputes").select("reversal_key").where("id", "=", dispute.id).executeTakeFirstOrThrow()).toEqual({ reversal_key: `refund:${tipId}` });
 
     const [closed] = fake.closeDispute(dispute.id, "won");
-    expect((await processed(closed)).outcome).toMatch(/won/);
+    expect((await processed(closed)).outcome).toMatch(/won: tip .* 10000 given back/);
     expect(await t.db.selectFrom("disputes").select("status").where("id", "=", dispute.id).executeTakeFirstOrThrow()).toEqual({ status: "won" });
+    expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "settled", refunded_amount: 0 }]);
+    expect(await paymentOf(intentId)).toMatchObject({ status: "succeeded" });
+    const after = await creatorBalances(t.db, c);
+    expect(after.pending + after.available).toBe(9_500);
+    expect(await postingOf(t.db, `dispute_won:${dispute.id}`)).toEqual(
+      Object.fromEntries(Object.entries((await postingOf(t.db, `refund:${tipId}`))!).map(([account, amount]) => [account, -amount])),
+    );
+
+    // Delivered again, and replayed: given back once.
+    expect(await fake.deliver(closed)).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await processProviderEvent(t.db, stripe, closed.id, { feeBps: FEE_BPS, force: true })).toMatchObject({ outcome: expect.stringMatching(/given back already/) });
+    expect(await postings(`dispute_won:${dispute.id}`)).toBe(1);
+    expect(await creatorBalances(t.db, c)).toEqual(after);
+  });
+
+  it("a won dispute on a tip refunded before it gives nothing back; an event from the other mode is stored, not applied", async () => {
+    const admin = await api.signUp("Dispute admin");
+    await t.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 2_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    expect((await api.request("POST", `/api/v1/admin/tips/${tipId}/refund`, { token: admin.token })).status).toBe(200);
+    // Stripe refuses to refund a disputed charge but may open a dispute on a refunded one: it took nothing here.
+    const { dispute, events: [created] } = fake.openDispute(intentId);
+    expect((await processed(created)).outcome).toMatch(/already reversed/);
+    const [won] = fake.closeDispute(dispute.id, "won");
+    expect((await processed(won)).outcome).toMatch(/nothing to give back/);
+    expect(await postings(`dispute_won:${dispute.id}`)).toBe(0);
     expect(await tipOfPayment((await paymentOf(intentId)).id)).toMatchObject([{ status: "refunded" }]);
+
+    // A live-mode event reaching a test-mode setup: stored, marked, and nothing happens.
+    const pending = await cardTip(creator.handle, 3_000, "pm_card_authenticationRequired");
+    const live = fake.event("payment_intent.succeeded", { ...fake.objects.get(pending.intentId)!, status: "succeeded" });
+    (live as { livemode: boolean }).livemode = true;
+    expect((await fake.deliver(live)).status).toBe(200);
+    expect((await processed(live)).outcome).toMatch(/not applied: a live-mode event, but the configured key is test/);
+    expect(await eventRow(live.id)).toMatchObject({ livemode: true });
+    expect(await paymentOf(pending.intentId)).toMatchObject({ status: "pending" });
+    expect(await tipOfPayment(pending.outcome.payment.id)).toHaveLength(0);
   });
 
   it("a refund made in Stripe's dashboard reverses a settled tip without a second refund at Stripe", async () => {
@@ -422,6 +466,336 @@ describe("Connect payouts", () => {
   });
 });
 
+describe("pages: a card payment that waits for the fan is shown pending, never as paid", () => {
+  const paymentIdFrom = (location: string | null) => {
+    const match = /^\/payments\/([0-9a-f-]{36})(\?.*)?$/.exec(location ?? "");
+    if (!match) throw new Error(`expected a redirect to a payment page, got ${location}`);
+    return match[1];
+  };
+  const providerIdOf = async (paymentId: string) =>
+    (await t.db.selectFrom("payments").select("provider_payment_id").where("id", "=", paymentId).executeTakeFirstOrThrow()).provider_payment_id!;
+
+  it("a 3-D Secure card tip from the creator page goes to the payment page; the tip exists only once the signed webhook arrives", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const form = await guest.get(`/@${creator.handle}`);
+    // With a publishable key the card is taken by Stripe's Payment Element on the next page, not by Sodam.
+    expect(form.text).toContain('data-testid="pay-next-step"');
+    expect(form.text).not.toContain('name="card"');
+
+    const posted = await guest.post(`/@${creator.handle}`, {
+      intent: "tip",
+      method: "card",
+      amount: "5000",
+      message: "힘내세요",
+      supporterName: "손님",
+      card: "pm_card_authenticationRequired",
+      idempotencyKey: randomUUID(),
+    });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+    const intentId = await providerIdOf(paymentId);
+    expect(fake.objects.get(intentId)).toMatchObject({ status: "requires_action" });
+
+    const pending = await guest.get(`/payments/${paymentId}`);
+    expect(pending.status).toBe(200);
+    expect(pending.text).toContain('data-status="pending"');
+    expect(pending.text).toContain('id="payment-element"');
+    expect(pending.text).toMatch(/<script src="https:\/\/js\.stripe\.com\/v3" nonce="[^"]+"/);
+    expect(pending.text).toContain(fake.objects.get(intentId)!.client_secret);
+    expect(pending.text).toContain(`${web.url}/payments/${paymentId}`); // the return_url
+    const csp = pending.headers.get("Content-Security-Policy")!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' https:\/\/js\.stripe\.com;/);
+    expect(csp).toContain("connect-src 'self' https://api.stripe.com;");
+    expect(csp).toContain("frame-src 'self' https://js.stripe.com https://hooks.stripe.com;");
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    // Stripe brings the fan back after 3-D Secure before its webhook got here: still pending, still no tip.
+    fake.autoDeliver = false;
+    const [succeeded] = fake.completeAuthentication(intentId);
+    fake.autoDeliver = true;
+    const back = await guest.get(`/payments/${paymentId}?payment_intent=${intentId}&payment_intent_client_secret=x&redirect_status=succeeded`);
+    expect(back.status).toBe(200);
+    expect(back.text).toContain('data-testid="payment-waiting"');
+    expect(back.text).not.toContain('id="payment-element"');
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    expect((await fake.deliverHeld((e) => e.id === succeeded.id))[0].status).toBe(200);
+    expect((await processed(succeeded)).outcome).toMatch(/card tip .* recorded/);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(recorded).toMatchObject({ amount: 5_000, source: "card", message: "힘내세요" });
+    const done = await guest.get(`/payments/${paymentId}`);
+    expect(done).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+  });
+
+  it("in a browser, the payment page Stripe returns to follows on to the receipt by itself once the webhook is in", async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const creator = await api.newCreator();
+      const guest = webSession(web.url);
+      const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "2000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+      const paymentId = paymentIdFrom(posted.location);
+      const intentId = await providerIdOf(paymentId);
+      const page = await browser.newPage();
+      // No internet here: nothing may reach Stripe (this page does not load Stripe.js once the fan is back).
+      const toStripe: string[] = [];
+      await page.route(/stripe\.com/, (route) => {
+        toStripe.push(route.request().url());
+        return route.abort();
+      });
+      const errors = recordBrowserErrors(page);
+      await page.goto(`${web.url}/payments/${paymentId}?payment_intent=${intentId}&redirect_status=succeeded`);
+      await page.getByTestId("payment-waiting").waitFor();
+      expect(await page.getByTestId("payment-page").getAttribute("data-status")).toBe("pending");
+
+      fake.completeAuthentication(intentId);
+      await page.waitForURL(/\/tips\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+      const [recorded] = await tipOfPayment(paymentId);
+      expect(page.url()).toBe(`${web.url}/tips/${recorded.id}`);
+      expect(errors).toEqual([]);
+      expect(toStripe).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("a card tip from the widget waits inside the widget's frame and ends on the widget's thank-you", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const posted = await guest.post(`/embed/${creator.handle}?theme=dark`, { intent: "tip", method: "card", amount: "3000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    expect(posted.location).toMatch(new RegExp(`^/payments/[0-9a-f-]{36}\\?theme=dark&embed=${creator.handle}$`));
+    const paymentId = paymentIdFrom(posted.location);
+    const page = await guest.get(posted.location!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("X-Frame-Options")).toBeNull();
+    expect(page.headers.get("Content-Security-Policy")).toContain("frame-ancestors *");
+    // The return_url, in the page's data (where "&" is written \u0026).
+    expect(page.text).toContain(`${web.url}/payments/${paymentId}?theme=dark\\u0026embed=${creator.handle}`);
+
+    const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+    await processed(succeeded);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(await guest.get(posted.location!)).toMatchObject({ status: 302, location: `/embed/${creator.handle}?theme=dark&tipped=${recorded.id}` });
+    // Another creator's handle in the address is not followed.
+    expect((await guest.get(`/payments/${paymentId}?embed=someone-else`)).location).toBe(`/tips/${recorded.id}`);
+  });
+
+  it("without a card the Payment Element pays: an unconfirmed PaymentIntent, confirmed in the browser, recorded from the webhook", async () => {
+    const creator = await api.newCreator();
+    const guest = webSession(web.url);
+    const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "3000", supporterName: "Element fan", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+    const intentId = await providerIdOf(paymentId);
+    const [intent] = fake.requestsTo("POST", "/v1/payment_intents").filter((r) => r.status === 200 && r.params.metadata?.sodam_creator_id && r.idempotencyKey?.startsWith("card-tip:") && !r.params.confirm).slice(-1);
+    expect(intent.params).toMatchObject({ amount: "3000", currency: "krw", allowed_payment_method_types: settings.paymentMethodTypes, metadata: { sodam_purpose: "tip", sodam_supporter_name: "Element fan" } });
+    const page = await guest.get(`/payments/${paymentId}`);
+    expect(page.text).toContain('id="payment-element"');
+    expect(page.text).toContain(fake.objects.get(intentId)!.client_secret);
+    expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+    const [succeeded] = fake.confirmInBrowser(intentId);
+    expect((await processed(succeeded)).outcome).toMatch(/recorded/);
+    const [recorded] = await tipOfPayment(paymentId);
+    expect(recorded).toMatchObject({ amount: 3_000, source: "card" });
+    expect(await guest.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+  });
+
+  it("a wallet top-up that needs 3-D Secure is shown pending, not credited, until its webhook; the page is the fan's own", async () => {
+    const fan = await api.signUp("Pending wallet fan");
+    const browser = webSession(web.url);
+    expect((await browser.signIn(fan.email, "correct horse battery")).status).toBe(302);
+    const posted = await browser.post("/wallet", { intent: "topup", amount: "20000", currency: "KRW", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+    expect(posted.status).toBe(302);
+    const paymentId = paymentIdFrom(posted.location);
+
+    const wallet = await browser.get("/wallet");
+    expect(wallet.text).not.toContain("지갑을 충전했어요");
+    expect(wallet.text).toContain(`href="/payments/${paymentId}"`);
+    expect(wallet.text).toContain("activity__amount is-pending");
+    expect(wallet.text).not.toContain("activity__amount is-credit");
+    expect(await walletBalance(t.db, fan.id)).toBe(0);
+
+    const stranger = webSession(web.url);
+    expect((await stranger.get(`/payments/${paymentId}`)).status).toBe(404);
+    expect((await browser.get(`/payments/${paymentId}`)).text).toContain('id="payment-element"');
+    // Stripe out of reach (every retry fails): the page still says where the payment stands, no 500.
+    fake.failNext(`/v1/payment_intents/${await providerIdOf(paymentId)}`, 500, 3);
+    const outage = await browser.get(`/payments/${paymentId}`);
+    expect(outage.status).toBe(200);
+    expect(outage.text).toContain('data-testid="payment-waiting"');
+
+    const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+    expect((await processed(succeeded)).outcome).toMatch(/credited/);
+    expect(await browser.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: "/wallet?notice=topup" });
+    expect(await walletBalance(t.db, fan.id)).toBe(20_000);
+    expect((await browser.get("/wallet")).text).toContain("activity__amount is-credit");
+  });
+
+  it("without a publishable key: the card field stays, no Stripe.js in the CSP, and a 3-D Secure tip waits for its webhook", async () => {
+    const { STRIPE_PUBLISHABLE_KEY: _key, ...noKey } = env;
+    const plain = await startWeb(noKey);
+    try {
+      const creator = await api.newCreator();
+      const guest = webSession(plain.url);
+      const form = await guest.get(`/@${creator.handle}`);
+      expect(form.text).toContain('name="card"');
+      expect(form.text).not.toContain("js.stripe.com");
+      const csp = form.headers.get("Content-Security-Policy")!;
+      expect(csp).not.toContain("stripe.com");
+      expect(csp).toContain("connect-src 'self';");
+
+      const posted = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "4000", card: "pm_card_authenticationRequired", idempotencyKey: randomUUID() });
+      expect(posted.status).toBe(302);
+      const paymentId = paymentIdFrom(posted.location);
+      const page = await guest.get(`/payments/${paymentId}`);
+      expect(page.text).toContain('data-testid="payment-waiting"');
+      expect(page.text).not.toContain("js.stripe.com");
+      expect(await tipOfPayment(paymentId)).toHaveLength(0);
+
+      // A card field is still required here: no Payment Element to pay with.
+      const noCard = await guest.post(`/@${creator.handle}`, { intent: "tip", method: "card", amount: "4000", idempotencyKey: randomUUID() });
+      expect(noCard.status).toBe(422);
+
+      const [succeeded] = fake.completeAuthentication(await providerIdOf(paymentId));
+      await processed(succeeded);
+      const [recorded] = await tipOfPayment(paymentId);
+      expect(await guest.get(`/payments/${paymentId}`)).toMatchObject({ status: 302, location: `/tips/${recorded.id}` });
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe("API: card tips", () => {
+  const cardTipRequest = (token: string, body: Record<string, unknown>, key: string | null = randomUUID()) =>
+    api.request("POST", "/api/v1/tips", { token, body, headers: key ? { "Idempotency-Key": key } : {} });
+
+  it("POST /api/v1/tips with a paymentMethod: 201 with the tip, once per Idempotency-Key; 402 card_declined; a key is required", async () => {
+    const fan = await api.signUp("API card fan");
+    const creator = await api.newCreator();
+    const key = randomUUID();
+    const body = { creator: creator.handle, amount: 6_000, currency: "KRW", message: "API 응원", paymentMethod: "pm_card_visa" };
+    const first = await cardTipRequest(fan.token, body, key);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: "pending", creator: creator.handle, amount: 6_000, currency: "KRW", source: "card", message: "API 응원" });
+    const again = await cardTipRequest(fan.token, body, key);
+    expect(again).toMatchObject({ status: 201, body: { id: first.body.id } });
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    const charged = fake.requestsTo("POST", "/v1/payment_intents").filter((r) => r.idempotencyKey === `api-card-tip:${fan.id}:${key}`);
+    expect(charged).toHaveLength(1);
+    expect(charged[0].params).toMatchObject({ amount: "6000", currency: "krw", payment_method: "pm_card_visa", confirm: "true", metadata: { sodam_purpose: "tip", sodam_user_id: String(fan.id) } });
+    expect(await t.db.selectFrom("tips").select("id").where("fan_id", "=", fan.id).execute()).toHaveLength(1);
+
+    const declined = await cardTipRequest(fan.token, { ...body, paymentMethod: "pm_card_chargeDeclined" });
+    expect(declined.status).toBe(402);
+    expect(declined.headers.get("Content-Type")).toMatch(/problem\+json/);
+    expect(declined.body).toMatchObject({ status: 402, code: "card_declined" });
+    expect(await t.db.selectFrom("tips").select("id").where("fan_id", "=", fan.id).execute()).toHaveLength(1);
+
+    expect((await cardTipRequest(fan.token, body, null)).body).toMatchObject({ status: 400, code: "idempotency_key_required" });
+    expect((await cardTipRequest(fan.token, { ...body, paymentMethod: "4242424242424242" })).body).toMatchObject({ status: 422, code: "invalid_card" });
+  });
+
+  it("answers 202 requires_action with the client secret when 3-D Secure is needed; the tip is recorded from the webhook", async () => {
+    const fan = await api.signUp("API 3DS fan");
+    const creator = await api.newCreator();
+    const answer = await cardTipRequest(fan.token, { creator: creator.handle, amount: 7_000, currency: "KRW", paymentMethod: "pm_card_authenticationRequired" });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: "requires_action", amount: 7_000, currency: "KRW", paymentId: expect.any(String) });
+    expect(answer.body.clientSecret).toMatch(/^pi_\w+_secret_\w+$/);
+    expect(await tipOfPayment(answer.body.paymentId)).toHaveLength(0);
+
+    const [succeeded] = fake.completeAuthentication(answer.body.clientSecret.split("_secret_")[0]);
+    expect((await processed(succeeded)).outcome).toMatch(/recorded/);
+    expect(await tipOfPayment(answer.body.paymentId)).toMatchObject([{ amount: 7_000, source: "card", fan_id: fan.id }]);
+  });
+});
+
+describe("partial refunds", () => {
+  const settled = (tipId: string) =>
+    waitFor(async () => (await t.db.selectFrom("tips").select("status").where("id", "=", tipId).executeTakeFirstOrThrow()).status === "settled", 20_000, "tip settled");
+  const tipRow = (tipId: string) => t.db.selectFrom("tips").select(["status", "refunded_amount"]).where("id", "=", tipId).executeTakeFirstOrThrow();
+
+  it("charge.refunded with a partial amount_refunded applies the difference once, whatever the order and number of deliveries", async () => {
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 10_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    await settled(tipId);
+    const c = (await getCreatorByHandle(t.db, creator.handle))!;
+    const before = await creatorBalances(t.db, c);
+
+    const [first] = fake.refundFromDashboard(intentId, 1_500);
+    expect((await processed(first)).outcome).toMatch(/1500 refunded, 1500 in all/);
+    expect(await fake.deliver(first)).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: 1_500 });
+
+    // Two more refunds whose events arrive newest first: the newest total covers both; the older then adds nothing.
+    fake.autoDeliver = false;
+    const [second] = fake.refundFromDashboard(intentId, 1_000);
+    const [third] = fake.refundFromDashboard(intentId, 500);
+    fake.autoDeliver = true;
+    await fake.deliverHeld((e) => e.id === third.id);
+    expect((await processed(third)).outcome).toMatch(/1500 refunded, 3000 in all/);
+    await fake.deliverHeld((e) => e.id === second.id);
+    expect((await processed(second)).outcome).toMatch(/already applied/);
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: 3_000 });
+    // 5 % of 10,000 is 500; 3,000 of it carries 150 of fee, so the creator gives back 2,850.
+    const after = await creatorBalances(t.db, c);
+    expect(before.pending + before.available - (after.pending + after.available)).toBe(2_850);
+    expect(await postings(`refund:${tipId}:1500`)).toBe(1);
+    expect(await postings(`refund:${tipId}:3000`)).toBe(1);
+    expect(await postings(`refund:${tipId}:2500`)).toBe(0);
+
+    // The rest refunded at Stripe: the tip is refunded in full and the creator has given back its whole net.
+    const [rest] = fake.refundFromDashboard(intentId);
+    expect((await processed(rest)).outcome).toMatch(/reversed/);
+    expect(await tipRow(tipId)).toEqual({ status: "refunded", refunded_amount: 10_000 });
+    const end = await creatorBalances(t.db, c);
+    expect(before.pending + before.available - (end.pending + end.available)).toBe(9_500);
+    expect(fake.requestsTo("POST", "/v1/refunds").filter((r) => r.params.payment_intent === intentId)).toHaveLength(0);
+  });
+
+  it("an admin refunds part of a settled card tip: amount in the body, an Idempotency-Key, at most what is left", async () => {
+    const admin = await api.signUp("Partial admin");
+    await t.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const creator = await api.newCreator();
+    const { outcome, intentId } = await cardTip(creator.handle, 5_000);
+    const tipId = outcome.ok ? outcome.result!.id : "";
+    const path = `/api/v1/admin/tips/${tipId}/refund`;
+
+    // Not settled yet: only a whole refund.
+    const early = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": randomUUID() } });
+    if (early.status !== 200) expect(early.body).toMatchObject({ status: 409, code: "tip_not_settled" });
+    await settled(tipId);
+
+    expect((await api.request("POST", path, { token: admin.token, body: { amount: 1_000 } })).body).toMatchObject({ status: 400, code: "idempotency_key_required" });
+    const key = randomUUID();
+    const part = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": key } });
+    const refundedBefore = early.status === 200 ? 1_000 : 0;
+    expect(part).toMatchObject({ status: 200, body: { tipId, status: "partially_refunded", amount: 1_000, refundedTotal: refundedBefore + 1_000 } });
+    const again = await api.request("POST", path, { token: admin.token, body: { amount: 1_000 }, headers: { "Idempotency-Key": key } });
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    const refunds = fake.requestsTo("POST", "/v1/refunds").filter((r) => r.params.payment_intent === intentId && r.status === 200);
+    expect(refunds.at(-1)).toMatchObject({ idempotencyKey: `refund:${tipId}:${refundedBefore + 1_000}`, params: { amount: "1000" } });
+    expect(refunds).toHaveLength(refundedBefore ? 2 : 1);
+
+    const tooMuch = await api.request("POST", path, { token: admin.token, body: { amount: 5_000 }, headers: { "Idempotency-Key": randomUUID() } });
+    expect(tooMuch.body).toMatchObject({ status: 422, code: "refund_amount_invalid" });
+
+    // Stripe's charge.refunded for the refund Sodam made finds it applied.
+    await fake.settled();
+    expect((await processed(lastEvent("charge.refunded", fake.objects.get(intentId)!.latest_charge))).outcome).toMatch(/already applied/);
+    expect(await tipRow(tipId)).toEqual({ status: "settled", refunded_amount: refundedBefore + 1_000 });
+
+    // No body (a Content-Type alone): whatever is left.
+    const rest = await api.request("POST", path, { token: admin.token, headers: { "Content-Type": "application/json" } });
+    expect(rest).toMatchObject({ status: 200, body: { status: "refunded", amount: 5_000 - refundedBefore - 1_000, refundedTotal: 5_000 } });
+    expect(await tipRow(tipId)).toEqual({ status: "refunded", refunded_amount: 5_000 });
+  });
+});
+
 describe("npm run stripe:replay", () => {
   const run = promisify(execFile);
   const replay = (...args: string[]) =>
@@ -443,7 +817,12 @@ describe("npm run stripe:replay", () => {
 
   it("re-applies every stored event without a second effect", async () => {
     await fake.settled();
-    await waitFor(async () => !(await t.db.selectFrom("provider_events").select("id").where("processed_at", "is", null).executeTakeFirst()), 20_000, "all events processed");
+    const unprocessed = () => t.db.selectFrom("provider_events").select(["id", "type", "attempts", "error"]).where("processed_at", "is", null).execute();
+    await waitFor(async () => (await unprocessed()).length === 0, 20_000, "all events processed").catch(async (error) => {
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(await unprocessed())}`);
+    });
+    // The settlement worker keeps running: compare once the card tips recorded last have settled.
+    await waitFor(async () => !(await t.db.selectFrom("tips").select("id").where("status", "=", "pending").executeTakeFirst()), 20_000, "all tips settled");
     const before = await effects();
     const stored = (await t.db.selectFrom("provider_events").select("id").execute()).length;
 

@@ -566,6 +566,21 @@ export class FakeStripe {
     return this.emitNewEvents(before, null);
   }
 
+  /**
+   * The customer pays with the Payment Element: Stripe.js confirms the PaymentIntent with Stripe directly (Sodam's
+   * server is not involved), then payment_intent.succeeded is sent.
+   */
+  confirmInBrowser(paymentIntentId: string, paymentMethod = "pm_card_visa") {
+    const intent = this.get(paymentIntentId, "payment_intent");
+    if (!["requires_payment_method", "requires_confirmation", "requires_action"].includes(intent.status)) {
+      throw new Error(`${paymentIntentId} is ${intent.status}; it cannot be confirmed`);
+    }
+    intent.payment_method = paymentMethod;
+    const before = this.events.length;
+    this.succeed(intent);
+    return this.emitNewEvents(before, null);
+  }
+
   /** A refund made in Stripe's dashboard (whole charge unless `amount`): charge.refunded. */
   refundFromDashboard(paymentIntentId: string, amount?: number) {
     const intent = this.get(paymentIntentId, "payment_intent");
