@@ -30,6 +30,8 @@ export function TipFormBody(props: {
   feeBps: number;
   formRef?: RefObject<HTMLFormElement>;
   action?: string;
+  /** Submit as a plain form post (a full page load) instead of through the router: the widget's frame does. */
+  reloadDocument?: boolean;
   /** Under the submit button: the guest's sign-in link, or the widget's wallet link. */
   footer?: ReactNode;
 }) {
@@ -52,7 +54,7 @@ export function TipFormBody(props: {
   const fee = splitGross(example, props.feeBps);
 
   return (
-    <Form method="post" action={props.action} className="tip-form" ref={props.formRef} onChange={onChange}>
+    <Form method="post" action={props.action} reloadDocument={props.reloadDocument} className="tip-form" ref={props.formRef} onChange={onChange}>
       <FormError message={failure?.formError} />
       {failure?.code === "insufficient_funds" ? (
         <p className="form-error__action">

@@ -132,6 +132,8 @@ export default function TipWidget() {
           feeBps={page.feeBps}
           formRef={formRef}
           action={`${here}${embedQuery(options)}`}
+          // Inside another site's frame a plain post is the sturdy path: no client router state, no storage.
+          reloadDocument
           footer={
             page.walletBalance === null && options.mode === "frame" ? (
               <p className="embed__wallet">

@@ -62,7 +62,7 @@ test("a page on another site embeds the widget, a guest tips through it, and the
   const overlayUrl = await page.getByTestId("overlay-url").inputValue();
   await openOverlay(page, overlayUrl);
 
-  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My art site</title></head>
+  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>My art site</title></head>
 <body><h1>My art site</h1><script src="${baseURL}/embed.js" data-creator="${creator.handle}" async></script></body></html>`);
   const guestContext = await browser.newContext({ locale: "ko-KR" });
   try {
@@ -82,7 +82,10 @@ test("a page on another site embeds the widget, a guest tips through it, and the
     await widget.getByLabel("카드 번호").fill(SUCCESS_CARD);
     // Not full-page: that resizes the viewport, and with it the frame, under the next click.
     await shot(guest, testInfo, "widget-form", false);
-    await widget.getByRole("button", { name: "후원하기", exact: true }).click();
+    // Enter in the last field sends the form (implicit submission through its first submit button, "후원하기"). A
+    // click here was flaky under phone emulation: the tap inside the frame sometimes missed the button.
+    await expect(widget.getByRole("button", { name: "후원하기", exact: true })).toBeEnabled();
+    await widget.getByLabel("이름 (선택)").press("Enter");
     await expect(widget.getByRole("heading", { name: "고마워요!" })).toBeVisible();
     await shot(guest, testInfo, "widget-thanks", false);
 
@@ -120,7 +123,7 @@ test("a signed-in fan tips from their wallet through the widget's popup, and the
   await api.topUp(fan.token, 10_000);
   await signIn(page, fan.email, API_PASSWORD, "/wallet");
 
-  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stream page</title></head>
+  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stream page</title></head>
 <body><script src="${baseURL}/embed.js" data-creator="${creator.handle}" data-position="bottom-right" data-theme="dark" async></script></body></html>`);
   try {
     await page.goto(host.url);
@@ -144,7 +147,7 @@ test("a signed-in fan tips from their wallet through the widget's popup, and the
 });
 
 test("only the widget routes may be framed by another site; every other page refuses", async ({ page, baseURL }) => {
-  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing</title></head><body>
+  const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Framing</title></head><body>
 <iframe id="page" src="${baseURL}/@busker_joon" title="creator page"></iframe>
 <iframe id="login" src="${baseURL}/login" title="sign in"></iframe>
 <iframe id="widget" src="${baseURL}/embed/busker_joon" title="widget"></iframe>
