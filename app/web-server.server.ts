@@ -58,6 +58,8 @@ export async function startWebServer(options: { port?: number; host?: string } =
     res.on("close", () => inFlight.delete(res));
     next();
   });
+  // Creator pages (GET only, so before the origin check and the static files: a hit costs no file lookup) for anonymous visitors: at most a second old (new tips show within that second).
+  app.use(publicPageCache({ ttlMs: 1_000, maxEntries: 2_000, path: /^\/@[A-Za-z0-9_.-]{1,64}$/ }));
   // Origin check on every state-changing request: a browser always names the page's origin on a POST, so a
   // cross-site form or fetch is refused before it reaches a route. Clients without Origin (scripts with a bearer
   // token, provider webhooks) carry no ambient cookie authority.
@@ -85,8 +87,6 @@ export async function startWebServer(options: { port?: number; host?: string } =
   });
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  // Creator pages for anonymous visitors: at most a second old (new tips show within that second).
-  app.use(publicPageCache({ ttlMs: 1_000, maxEntries: 2_000, path: /^\/@[A-Za-z0-9_.-]{1,64}$/ }));
   app.all("*", createRequestHandler({ build, mode: env.NODE_ENV === "production" ? "production" : "development" }));
 
   const port = options.port ?? env.PORT;

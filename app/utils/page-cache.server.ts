@@ -7,6 +7,8 @@ import type { RequestHandler, Response } from "express";
 
 interface Entry {
   storedAt: number;
+  /** A request is rendering the fresh page; meanwhile the others get this one (single flight, no stampede). */
+  refreshing: boolean;
   headers: Record<string, string>;
   body: string;
   nonce: string | null;
@@ -54,18 +56,30 @@ export function publicPageCache(options: { ttlMs: number; maxEntries: number; pa
     // The language comes from Accept-Language when there is no cookie; the page differs by it.
     const key = `${req.path}\n${req.get("Accept-Language") ?? ""}`;
     const hit = cache.get(key);
-    if (hit && Date.now() - hit.storedAt < options.ttlMs) {
+    const age = hit ? Date.now() - hit.storedAt : Infinity;
+    // Expired: the first request renders a fresh page, the rest are served this one until it is ready (an answer
+    // that never comes — an error — stops counting after ten seconds).
+    const serveStale = hit !== undefined && age < 10 * options.ttlMs && (hit.refreshing || age < options.ttlMs);
+    if (hit && !serveStale) hit.refreshing = true;
+    if (hit && serveStale) {
       const nonce = randomBytes(16).toString("base64");
       let body = hit.nonce ? hit.body.replaceAll(hit.nonce, nonce) : hit.body;
       if (hit.idempotencyKey) body = body.replaceAll(hit.idempotencyKey, randomUUID());
       for (const [name, value] of Object.entries(hit.headers)) res.setHeader(name, hit.nonce ? value.replaceAll(hit.nonce, nonce) : value);
       res.setHeader("X-Sodam-Cache", "hit");
-      res.status(200).send(body);
+      // Written directly: res.send would hash the body for an ETag that can never match (each answer differs).
+      const bytes = Buffer.from(body, "utf8");
+      res.setHeader("Content-Length", bytes.length);
+      res.writeHead(200);
+      res.end(bytes);
       return;
     }
     capture(res, (buffer) => {
       const type = String(res.getHeader("content-type") ?? "");
-      if (res.statusCode !== 200 || res.getHeader("set-cookie") || !type.startsWith("text/html")) return;
+      if (res.statusCode !== 200 || res.getHeader("set-cookie") || !type.startsWith("text/html")) {
+        if (hit) hit.refreshing = false;
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const name of KEPT_HEADERS) {
         const value = res.getHeader(name);
@@ -73,8 +87,10 @@ export function publicPageCache(options: { ttlMs: number; maxEntries: number; pa
       }
       const body = buffer.toString("utf8");
       if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value as string);
+      cache.delete(key);
       cache.set(key, {
         storedAt: Date.now(),
+        refreshing: false,
         headers,
         body,
         nonce: /'nonce-([^']+)'/.exec(headers["content-security-policy"] ?? "")?.[1] ?? null,
