@@ -7,12 +7,16 @@ import { listFanPledges } from "../money/pledges.server";
 import { getCreatorByHandle, getGoalProgress, type Creator } from "./creators.server";
 import { listCreatorPosts, toPublicPost } from "./posts.server";
 
+/** The creator a handle in an address names (`/embed/:handle`); null for anything that is not a handle or unknown. */
+export async function findCreatorByHandleParam(db: DB, handle: string | undefined): Promise<Creator | null> {
+  if (!handle || !/^[A-Za-z0-9_.-]{1,64}$/.test(handle)) return null;
+  return getCreatorByHandle(db, handle);
+}
+
 /** The creator a `/@handle` address names; null (a 404) for a segment without the "@" or an unknown handle. */
 export async function findCreatorByPageParam(db: DB, param: string | undefined): Promise<Creator | null> {
   if (!param?.startsWith("@")) return null;
-  const handle = param.slice(1);
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(handle)) return null;
-  return getCreatorByHandle(db, handle);
+  return findCreatorByHandleParam(db, param.slice(1));
 }
 
 export async function getCreatorPage(db: DB, args: { creator: Creator; viewerId: number | null }) {

@@ -39,7 +39,7 @@ export function openAlertStream(db: DB, overlay: OverlaySettings, options: { aft
   // Where a reconnect resumes: the newest id sent. Relays may publish slightly out of order, so ids already sent
   // are remembered too, and an older id that arrives late is still shown once.
   let resumeAfter = options.after ?? 0;
-  const floor = { id: resumeAfter };
+  let floor = resumeAfter;
   const sent = new Set<number>();
   let replaying = true;
   const buffered: ChannelMessage[] = [];
@@ -68,7 +68,7 @@ export function openAlertStream(db: DB, overlay: OverlaySettings, options: { aft
           return;
         }
         if ("id" in message) {
-          if (message.id <= floor.id || sent.has(message.id)) return;
+          if (message.id <= floor || sent.has(message.id)) return;
           sent.add(message.id);
           if (sent.size > 1000) sent.delete(sent.values().next().value as number);
           resumeAfter = Math.max(resumeAfter, message.id);
@@ -109,7 +109,7 @@ export function openAlertStream(db: DB, overlay: OverlaySettings, options: { aft
       void (async () => {
         if (options.after === null) {
           // Nothing seen yet: name the current position so a reconnect replays from here, not from the start.
-          floor.id = resumeAfter = await latestAlertId(db);
+          floor = resumeAfter = await latestAlertId(db);
           write(`id: ${resumeAfter}\nevent: ready\ndata: {}\n\n`);
         } else {
           for (const missed of await listMissedAlerts(db, settings.creatorId, options.after)) await handle(missed);

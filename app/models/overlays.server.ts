@@ -143,23 +143,18 @@ export async function latestAlertId(db: DB): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-async function announceToOverlays(creatorId: number, message: ChannelMessage) {
-  // Best effort: an overlay that misses a settings change picks it up when it reconnects.
-  await getRedis()
-    .publish(alertChannel(creatorId), JSON.stringify(message))
-    .catch(() => undefined);
+/** Publishes to the creator's open overlays; false when Redis is away (best effort: nothing here is money). */
+async function announceToOverlays(creatorId: number, message: ChannelMessage): Promise<boolean> {
+  try {
+    await getRedis().publish(alertChannel(creatorId), JSON.stringify(message));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A sample alert so a creator can place and style the overlay in OBS before any real tip arrives. */
 export async function sendTestAlert(creator: { id: number; currency: string; displayName: string }, text: { supporter: string; message: string }) {
   const amount = creator.currency === "KRW" ? 1_000 : 100;
-  try {
-    await getRedis().publish(
-      alertChannel(creator.id),
-      JSON.stringify({ test: true, supporterName: text.supporter, amount, currency: creator.currency, message: text.message } satisfies ChannelMessage),
-    );
-    return true;
-  } catch {
-    return false;
-  }
+  return announceToOverlays(creator.id, { test: true, supporterName: text.supporter, amount, currency: creator.currency, message: text.message });
 }

@@ -8,7 +8,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useFrameMessaging } from "~/components/embed";
 import { Avatar, useFocusOnError } from "~/components/fan";
 import { TipFormBody } from "~/components/tip-form";
-import { getCreatorByHandle } from "~/models/creators.server";
+import { findCreatorByHandleParam } from "~/models/creator-page.server";
 import { embedQuery, parseEmbedOptions } from "~/models/embeds";
 import { refusedTipForm, submitTipForm, TipForm } from "~/models/tip-form.server";
 import { getPaymentProvider, paymentPageConfig } from "~/money/payment-provider.server";
@@ -31,13 +31,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/embed-fr
 
 const notFound = () => new Response("Not Found", { status: 404 });
 
-async function findCreator(param: string | undefined) {
-  if (!param || !/^[A-Za-z0-9_.-]{1,64}$/.test(param)) return null;
-  return getCreatorByHandle(getDb(), param);
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const creator = await findCreator(params.handle);
+  const creator = await findCreatorByHandleParam(getDb(), params.handle);
   if (!creator) throw notFound();
   const search = new URL(request.url).searchParams;
   const options = parseEmbedOptions(search);
@@ -65,7 +60,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page, matches }) => {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const locale = getLocale(request);
-  const creator = await findCreator(params.handle);
+  const creator = await findCreatorByHandleParam(getDb(), params.handle);
   if (!creator) throw notFound();
   const options = parseEmbedOptions(new URL(request.url).searchParams);
   const form = await parseForm(request, TipForm);

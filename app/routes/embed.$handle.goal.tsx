@@ -5,7 +5,8 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 
 import { GoalProgress } from "~/components/goal";
-import { getCreatorByHandle, getGoalProgress } from "~/models/creators.server";
+import { findCreatorByHandleParam } from "~/models/creator-page.server";
+import { getGoalProgress } from "~/models/creators.server";
 import { parseEmbedOptions } from "~/models/embeds";
 import type { BareHandle } from "~/root";
 import { getDb } from "~/utils/db.server";
@@ -19,8 +20,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/embed-fr
 const REFRESH_MS = 30_000;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const param = params.handle ?? "";
-  const creator = /^[A-Za-z0-9_.-]{1,64}$/.test(param) ? await getCreatorByHandle(getDb(), param) : null;
+  const creator = await findCreatorByHandleParam(getDb(), params.handle);
   if (!creator) throw new Response("Not Found", { status: 404 });
   const raised = creator.goalAmount ? await getGoalProgress(getDb(), creator.id) : 0;
   return {
