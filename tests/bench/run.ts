@@ -115,19 +115,9 @@ report();
 // --- B1, B6: wallet tips over HTTP; settlement lag under that load ---------------------------------------------
 async function caseB1(creators: BenchCreator[], fans: { id: number; token: string }[]) {
   const baseline = await rawSqlTips(creators, fans);
-  const poster = jsonPoster(web!.url, SIZES.clients);
   const windowStart = new Date();
-  const result = await runClosedLoop(SIZES.clients, SIZES.seconds, async (client) => {
-    const creator = creators[Math.floor(Math.random() * creators.length)]!;
-    const answer = await poster.post(
-      "/api/v1/tips",
-      { creator: creator.handle, amount: 100, currency: "KRW" },
-      { Authorization: `Bearer ${fans[client]!.token}`, "Idempotency-Key": randomUUID() },
-    );
-    return answer.status === 201 || `${answer.status} ${answer.body.slice(0, 60)}`;
-  });
+  const result = await walletTipsOverHttp(fans, () => creators[Math.floor(Math.random() * creators.length)]!);
   const windowEnd = new Date();
-  poster.close();
   log(`B1 HTTP ${fmt(result.perSecond)} tips/s (failed ${result.failed} ${JSON.stringify(result.failures)}); SQL ${fmt(baseline.perSecond)} tips/s`);
   const ratio = result.perSecond / baseline.perSecond;
   if (wanted("B1"))
@@ -161,6 +151,23 @@ async function caseB1(creators: BenchCreator[], fans: { id: number; token: strin
     });
   }
   return result;
+}
+
+/** Each fan a client sending ₩100 wallet tips through the API, each with its own Idempotency-Key. */
+async function walletTipsOverHttp(fans: { token: string }[], pickCreator: () => BenchCreator) {
+  const poster = jsonPoster(web!.url, SIZES.clients);
+  try {
+    return await runClosedLoop(SIZES.clients, SIZES.seconds, async (client) => {
+      const answer = await poster.post(
+        "/api/v1/tips",
+        { creator: pickCreator().handle, amount: 100, currency: "KRW" },
+        { Authorization: `Bearer ${fans[client]!.token}`, "Idempotency-Key": randomUUID() },
+      );
+      return answer.status === 201 || `${answer.status} ${answer.body.slice(0, 60)}`;
+    });
+  } finally {
+    poster.close();
+  }
 }
 
 /** The same clients doing the tip's essential transaction straight through pg: what Postgres allows at most. */
@@ -201,16 +208,7 @@ async function rawSqlTips(creators: BenchCreator[], fans: { id: number; token: s
 async function caseB2(creators: BenchCreator[], fans: { id: number; token: string }[], spread: LoadResult) {
   await settled();
   const star = creators[0]!;
-  const poster = jsonPoster(web!.url, SIZES.clients);
-  const result = await runClosedLoop(SIZES.clients, SIZES.seconds, async (client) => {
-    const answer = await poster.post(
-      "/api/v1/tips",
-      { creator: star.handle, amount: 100, currency: "KRW" },
-      { Authorization: `Bearer ${fans[client]!.token}`, "Idempotency-Key": randomUUID() },
-    );
-    return answer.status === 201 || `${answer.status} ${answer.body.slice(0, 60)}`;
-  });
-  poster.close();
+  const result = await walletTipsOverHttp(fans, () => star);
   const ratio = result.perSecond / spread.perSecond;
   rows.push({
     case: "B2",
