@@ -72,10 +72,23 @@ export async function postTransactions(trx: Tx, postings: Posting[]): Promise<Ma
   }
   const ids = [...deltas.keys()];
   const amounts = ids.map((id) => deltas.get(id)!.toString());
+  const entryKeys: string[] = [];
+  const accountIds: number[] = [];
+  const currencies: string[] = [];
+  const entryAmounts: number[] = [];
+  for (const posting of postings) {
+    for (const entry of posting.entries) {
+      entryKeys.push(posting.key);
+      accountIds.push(entry.accountId);
+      currencies.push(entry.currency);
+      entryAmounts.push(entry.amount);
+    }
+  }
 
-  // All or nothing: when one account would go below zero, no balance is updated — a caller that catches
-  // InsufficientBalance and commits must not be left with another account's balance raised without entries.
-  const { rows } = await sql<{ refused: number[] | null }>`
+  // One statement (one round trip): lock the balance-caching accounts in id order, and — only when no account
+  // that may not go negative would — update their balances and write the transactions with their entries.
+  // All or nothing: a caller that catches InsufficientBalance and commits is left with no half of a posting.
+  const { rows } = await sql<{ refused: number[] | null; posted: { id: number; key: string }[] | null }>`
     with delta as (select * from unnest(${ids}::bigint[], ${amounts}::bigint[]) as d(id, amount)),
     locked as (
       select a.id, a.balance, a.allow_negative from accounts a
@@ -90,38 +103,30 @@ export async function postTransactions(trx: Tx, postings: Posting[]): Promise<Ma
         from delta
        where a.id = delta.id and a.id in (select id from locked) and not exists (select 1 from refused)
       returning a.id
+    ),
+    posted as (
+      insert into ledger_transactions (key, kind, occurred_at)
+      select * from unnest(${postings.map((p) => p.key)}::text[], ${postings.map((p) => p.kind)}::text[],
+                           ${postings.map((p) => (p.occurredAt ?? new Date()).toISOString())}::timestamptz[])
+       where not exists (select 1 from refused)
+      returning id, key
+    ),
+    entries as (
+      insert into ledger_entries (transaction_id, account_id, currency, amount)
+      select posted.id, e.account_id, e.currency, e.amount
+        from unnest(${entryKeys}::text[], ${accountIds}::bigint[], ${currencies}::char(3)[], ${entryAmounts}::bigint[])
+             as e(key, account_id, currency, amount)
+        join posted on posted.key = e.key
+      returning 1
     )
-    select (select array_agg(id order by id) from refused) as refused, (select count(*) from updated) as updated
+    select (select array_agg(id order by id) from refused) as refused,
+           (select json_agg(json_build_object('id', id, 'key', key)) from posted) as posted,
+           (select count(*) from updated) as updated, (select count(*) from entries) as entries
   `.execute(trx);
-  // int8[] arrives as strings (only scalar int8 is parsed at the boundary).
+  // int8[] arrives as strings (only scalar int8 is parsed at the boundary); ids inside JSON are numbers.
   const refused = (rows[0]?.refused ?? []).map(Number);
   if (refused.length) throw new InsufficientBalance(refused);
-
-  const inserted = await sql<{ id: number; key: string }>`
-    insert into ledger_transactions (key, kind, occurred_at)
-    select * from unnest(${postings.map((p) => p.key)}::text[], ${postings.map((p) => p.kind)}::text[],
-                         ${postings.map((p) => (p.occurredAt ?? new Date()).toISOString())}::timestamptz[])
-    returning id, key
-  `.execute(trx);
-  const idByKey = new Map(inserted.rows.map((r) => [r.key, Number(r.id)]));
-
-  const txIds: number[] = [];
-  const accountIds: number[] = [];
-  const currencies: string[] = [];
-  const entryAmounts: number[] = [];
-  for (const posting of postings) {
-    for (const entry of posting.entries) {
-      txIds.push(idByKey.get(posting.key)!);
-      accountIds.push(entry.accountId);
-      currencies.push(entry.currency);
-      entryAmounts.push(entry.amount);
-    }
-  }
-  await sql`
-    insert into ledger_entries (transaction_id, account_id, currency, amount)
-    select * from unnest(${txIds}::bigint[], ${accountIds}::bigint[], ${currencies}::char(3)[], ${entryAmounts}::bigint[])
-  `.execute(trx);
-  return idByKey;
+  return new Map((rows[0]?.posted ?? []).map((r) => [r.key, Number(r.id)]));
 }
 
 export async function postTransaction(trx: Tx, posting: Posting): Promise<number> {

@@ -20,6 +20,7 @@ import { migrateToLatest } from "../../db/migrator";
 import { ensureWalletAccount, systemAccountId } from "../../app/money/ledger.server";
 import { deleteRedisPrefix } from "../support/redis";
 import { startWeb, startWorkers, waitFor, type RunningProcess } from "../support/processes";
+import { cpuPerOperation, cpuSnapshot } from "./cpu";
 import { countPendingTips, seedCreators, seedFans, seedPendingTips, type BenchCreator } from "./fixtures";
 import { jsonPoster, percentile, runClosedLoop, type LoadResult } from "./load";
 
@@ -114,11 +115,18 @@ report();
 
 // --- B1, B6: wallet tips over HTTP; settlement lag under that load ---------------------------------------------
 async function caseB1(creators: BenchCreator[], fans: { id: number; token: string }[]) {
+  const cpu = () => cpuSnapshot({ web: web?.child.pid, workers: workers?.child.pid });
+  const sqlCpu = cpu();
   const baseline = await rawSqlTips(creators, fans);
+  const httpCpu = cpu();
   const windowStart = new Date();
   const result = await walletTipsOverHttp(fans, () => creators[Math.floor(Math.random() * creators.length)]!);
   const windowEnd = new Date();
+  const endCpu = cpu();
   log(`B1 HTTP ${fmt(result.perSecond)} tips/s (failed ${result.failed} ${JSON.stringify(result.failures)}); SQL ${fmt(baseline.perSecond)} tips/s`);
+  // Where each tip's CPU went, in ms per tip ("machine busy" is all cores together, whatever ran).
+  log(`B1 CPU ms per tip over HTTP: ${cpuPerOperation(httpCpu, endCpu, result.completed)}`);
+  log(`B1 CPU ms per tip in raw SQL: ${cpuPerOperation(sqlCpu, httpCpu, baseline.completed)}`);
   const ratio = result.perSecond / baseline.perSecond;
   if (wanted("B1"))
     rows.push({
