@@ -18,7 +18,7 @@ import { describeProblem, invalidForm, problemFromAnswer, type FormFailure } fro
 import type { Locale, MessageKey } from "../utils/i18n";
 import { requestFingerprint, withIdempotency } from "../utils/idempotency.server";
 import { Problem } from "../utils/problem.server";
-import type { User } from "./users.server";
+import type { SignedInUser } from "./users.server";
 import { requireUser } from "../utils/session.server";
 import { hasControlCharacters } from "../utils/text";
 import type { Creator } from "./creators.server";
@@ -81,7 +81,7 @@ export type TipSubmission =
  */
 export async function submitTipForm(
   request: Request,
-  args: { creator: Creator; user: User | null; input: TipFormInput; locale: Locale },
+  args: { creator: Creator; user: SignedInUser | null; input: TipFormInput; locale: Locale },
 ): Promise<TipSubmission> {
   const { creator, user, input, locale } = args;
   const db = getDb();

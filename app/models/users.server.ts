@@ -16,8 +16,8 @@ export interface User {
   role: "fan" | "admin";
 }
 
-/** A user as a request knows them: whether this session or token proved the second factor. */
-export type SignedInUser = User & { secondFactor: boolean };
+/** A user as a request knows them: whether this session or token proved the second factor; since when they exist (fraud rules weigh new accounts). */
+export type SignedInUser = User & { secondFactor: boolean; createdAt: Date };
 
 function isUniqueViolation(error: unknown) {
   return (error as { code?: string })?.code === "23505";
@@ -87,12 +87,12 @@ export async function getUserByApiToken(db: DB, token: string): Promise<(SignedI
   const row = await db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["users.id", "users.email", "users.display_name", "users.role", "api_tokens.second_factor", "api_tokens.scopes"])
+    .select(["users.id", "users.email", "users.display_name", "users.role", "users.created_at", "api_tokens.second_factor", "api_tokens.scopes"])
     .where("api_tokens.token_hash", "=", hashToken(token))
     .where("api_tokens.revoked_at", "is", null)
     .executeTakeFirst();
   return row
-    ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, secondFactor: row.second_factor, scopes: row.scopes }
+    ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, secondFactor: row.second_factor, createdAt: row.created_at, scopes: row.scopes }
     : null;
 }
 

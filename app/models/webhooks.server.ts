@@ -248,25 +248,43 @@ export async function listWebhookEndpoints(db: DB, creatorId: number, deliveries
 
 // ---- events and deliveries ----
 
+export interface WebhookEvent {
+  creatorId: number;
+  type: WebhookEventType;
+  key: string;
+  data: Record<string, unknown>;
+  at?: Date;
+}
+
 /**
  * Queues an event for every endpoint of the creator subscribed to it, in the caller's transaction (so an event
  * exists exactly when what it describes committed). `key` names the business fact (a tip id, a payout id): the
  * event id is `<type>:<key>`, and a second call for the same event adds nothing.
  */
-export async function queueWebhookEvent(trx: Tx, args: { creatorId: number; type: WebhookEventType; key: string; data: Record<string, unknown>; at?: Date }) {
+export function queueWebhookEvent(trx: Tx, event: WebhookEvent) {
+  return queueWebhookEvents(trx, [event]);
+}
+
+/** queueWebhookEvent for many events at once (the outbox relay's batches): one read, one insert. */
+export async function queueWebhookEvents(trx: Tx, events: WebhookEvent[]) {
+  if (!events.length) return 0;
   const endpoints = await trx
     .selectFrom("webhook_endpoints")
-    .select("id")
-    .where("creator_id", "=", args.creatorId)
+    .select(["id", "creator_id", "events"])
+    .where("creator_id", "in", [...new Set(events.map((e) => e.creatorId))])
     .where("deleted_at", "is", null)
-    .where(sql<boolean>`${args.type} = any(events)`)
     .execute();
-  if (!endpoints.length) return 0;
-  const eventId = `${args.type}:${args.key}`;
-  const body = JSON.stringify({ id: eventId, type: args.type, created: (args.at ?? new Date()).toISOString(), data: args.data });
+  const deliveries = events.flatMap((event) => {
+    const subscribed = endpoints.filter((e) => e.creator_id === event.creatorId && e.events.includes(event.type));
+    if (!subscribed.length) return [];
+    const eventId = `${event.type}:${event.key}`;
+    const body = JSON.stringify({ id: eventId, type: event.type, created: (event.at ?? new Date()).toISOString(), data: event.data });
+    return subscribed.map((e) => ({ endpoint_id: e.id, event_id: eventId, event_type: event.type, body }));
+  });
+  if (!deliveries.length) return 0;
   const inserted = await trx
     .insertInto("webhook_deliveries")
-    .values(endpoints.map((e) => ({ endpoint_id: e.id, event_id: eventId, event_type: args.type, body })))
+    .values(deliveries)
     .onConflict((oc) => oc.columns(["endpoint_id", "event_id"]).doNothing())
     .returning("id")
     .execute();

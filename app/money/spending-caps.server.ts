@@ -2,6 +2,7 @@
 // day and month. Lowering a cap works at once; raising or removing one waits out a 24-hour cooling-off period, so a
 // cap set in a calm moment holds through an impulsive one. The check runs in the tip's own transaction with the
 // wallet row locked, so concurrent tips cannot cross a cap together.
+import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import type { SpendingCapPeriod } from "../../db/types";
 import { Problem } from "../utils/problem.server";
@@ -68,26 +69,40 @@ async function spentFromWallet(trx: Tx, fanId: number, currency: Currency, now: 
   return { day: Number(row.day), month: Number(row.month) };
 }
 
+/** A fan's cap rows as capRowsForShare reads them (JSON: times as text). */
+export interface CapRowJson {
+  period: SpendingCapPeriod;
+  amount: number | null;
+  pending_amount: number | null;
+  pending_from: string | null;
+}
+
+/**
+ * The fan's cap rows in `currency`, read FOR SHARE (a cap being changed waits for the payment, and the payment for
+ * the change), as one JSON value: a sub-select the wallet payment folds into its first read (one round trip).
+ */
+export function capRowsForShare(fanId: number, currency: Currency) {
+  return sql<CapRowJson[]>`(
+    select coalesce(json_agg(c), '[]') from (
+      select period, amount, pending_amount, pending_from from spending_caps
+       where fan_id = ${fanId} and currency = ${currency} for share
+    ) c
+  )`;
+}
+
 /**
  * Refuses (422 spending_cap_reached) a wallet payment of `amount` that would take the fan past a cap. Call it in
- * the transaction that debits the wallet: the cap rows are read FOR SHARE (a cap being changed waits for the tip,
- * and the tip for the change) and the wallet row is locked before this fan's spending is summed, so two tips at
- * once are counted one after the other. A fan without caps costs one indexed read and takes no lock here.
+ * the transaction that debits the wallet, with the cap rows that transaction read (capRowsForShare): the wallet
+ * row is locked before this fan's spending is summed, so two payments at once are counted one after the other.
+ * A fan without caps costs nothing more here and takes no lock.
  */
 export async function enforceSpendingCaps(
   trx: Tx,
-  args: { fanId: number; walletId: number; currency: Currency; amount: number; now?: Date },
+  args: { fanId: number; walletId: number; currency: Currency; amount: number; capRows: CapRowJson[]; now?: Date },
 ) {
   const now = args.now ?? new Date();
-  const rows = await trx
-    .selectFrom("spending_caps")
-    .select(["period", "amount", "pending_amount", "pending_from"])
-    .where("fan_id", "=", args.fanId)
-    .where("currency", "=", args.currency)
-    .forShare()
-    .execute();
-  const caps = rows
-    .map((row) => ({ period: row.period, cap: capInForce(row, now) }))
+  const caps = args.capRows
+    .map((row) => ({ period: row.period, cap: capInForce({ ...row, pending_from: row.pending_from === null ? null : new Date(row.pending_from) }, now) }))
     .filter((c): c is { period: SpendingCapPeriod; cap: number } => c.cap !== null)
     .sort((a, b) => CAP_PERIODS.indexOf(a.period) - CAP_PERIODS.indexOf(b.period));
   if (caps.length === 0) return;

@@ -7,9 +7,9 @@ import type { TipStatus } from "../../db/types";
 import type { Creator } from "../models/creators.server";
 import { Problem } from "../utils/problem.server";
 import { CURRENCY_RULES, formatMoney, type Currency } from "./currency";
-import { InsufficientBalance, accountCode, findAccountId, postTransaction, systemAccountId, type Tx } from "./ledger.server";
-import { writeOutbox } from "./outbox.server";
-import { enforceSpendingCaps } from "./spending-caps.server";
+import { InsufficientBalance, accountCode, postTransaction, type Tx } from "./ledger.server";
+import { outboxRow } from "./outbox.server";
+import { capRowsForShare, enforceSpendingCaps, type CapRowJson } from "./spending-caps.server";
 
 export const MESSAGE_MAX = 200;
 
@@ -71,7 +71,6 @@ interface NewTip {
   input: TipInput;
   source: "wallet" | "card";
   paymentId: string | null;
-  fromAccountId: number;
   purpose?: TipPurpose;
   postId?: number | null;
   /** Held by a fraud rule: settlement skips it until an admin approves. */
@@ -81,60 +80,83 @@ interface NewTip {
 /** What a tip pays for: support, the unlock of one paid post, or a month of a pledge. */
 export type TipPurpose = "tip" | "unlock" | "pledge";
 
-/** Inserts the tip, its ledger move into tips in flight, and the tip.created event — all in `trx`. */
-async function recordTip(trx: Tx, tip: NewTip): Promise<Tip> {
+/** What recording a tip needs from the database, read in one round trip by tipContext. */
+interface TipContext {
+  /** The account the money comes from (the fan's wallet, or provider clearing); null: the fan has no wallet. */
+  fromAccountId: number | null;
+  inFlightId: number;
+  /** The transaction's time: now() is fixed for a transaction, so it is the tip row's created_at too. */
+  now: Date;
+  capRows: CapRowJson[];
+}
+
+async function tipContext(trx: Tx, args: { fromAccountCode: string; currency: Currency; capsOfFan?: number }): Promise<TipContext> {
+  const inFlightCode = accountCode.platform("tips_in_flight", args.currency);
+  const { rows } = await sql<{ from_id: number | null; in_flight_id: number | null; now: Date; caps: CapRowJson[] | null }>`
+    select (select id from accounts where code = ${args.fromAccountCode}) as from_id,
+           (select id from accounts where code = ${inFlightCode}) as in_flight_id,
+           now() as now,
+           ${args.capsOfFan === undefined ? sql`null` : capRowsForShare(args.capsOfFan, args.currency)} as caps
+  `.execute(trx);
+  const row = rows[0]!;
+  if (row.in_flight_id === null) throw new Error(`system account ${inFlightCode} is missing; run the migrations`);
+  return { fromAccountId: row.from_id, inFlightId: row.in_flight_id, now: row.now, capRows: row.caps ?? [] };
+}
+
+/** Moves the money into tips in flight, then inserts the tip with its tip.created event (one statement) — in `trx`. */
+async function recordTip(trx: Tx, tip: NewTip, context: TipContext & { fromAccountId: number }): Promise<Tip> {
   const { creator, input } = tip;
-  const inFlight = await systemAccountId(trx, "tips_in_flight", input.currency);
   await postTransaction(trx, {
     key: `tip:${tip.id}`,
     kind: "tip",
     entries: [
-      { accountId: tip.fromAccountId, currency: input.currency, amount: -input.amount },
-      { accountId: inFlight, currency: input.currency, amount: input.amount },
+      { accountId: context.fromAccountId, currency: input.currency, amount: -input.amount },
+      { accountId: context.inFlightId, currency: input.currency, amount: input.amount },
     ],
   });
   const message = cleanMessage(input.message);
-  const row = await trx
-    .insertInto("tips")
-    .values({
-      id: tip.id,
-      fan_id: tip.fanId,
-      creator_id: creator.id,
-      amount: input.amount,
-      currency: input.currency,
-      message,
-      anonymous: input.anonymous ?? false,
-      source: tip.source,
-      payment_id: tip.paymentId,
-      purpose: tip.purpose ?? "tip",
-      post_id: tip.postId ?? null,
-      status: tip.held ? "held" : "pending",
-    })
-    .returning(["id", "status", "created_at"])
-    .executeTakeFirstOrThrow();
+  const status: TipStatus = tip.held ? "held" : "pending";
+  const row = {
+    id: tip.id,
+    fan_id: tip.fanId,
+    creator_id: creator.id,
+    amount: input.amount,
+    currency: input.currency,
+    message,
+    anonymous: input.anonymous ?? false,
+    source: tip.source,
+    payment_id: tip.paymentId,
+    purpose: tip.purpose ?? "tip",
+    post_id: tip.postId ?? null,
+    status,
+  };
   // A tip held for review is announced (live alert, settlement kick) only once an admin approves it.
-  if (!tip.held) await writeOutbox(trx, {
-    topic: "tip.created",
-    payload: {
-      tipId: row.id,
-      creatorId: creator.id,
-      amount: input.amount,
-      currency: input.currency,
-      supporterName: input.anonymous ? null : tip.supporterName,
-      message,
-      createdAt: row.created_at.toISOString(),
-    },
-  });
+  if (tip.held) await trx.insertInto("tips").values(row).execute();
+  else {
+    const event = outboxRow({
+      topic: "tip.created",
+      payload: {
+        tipId: tip.id,
+        creatorId: creator.id,
+        amount: input.amount,
+        currency: input.currency,
+        supporterName: input.anonymous ? null : tip.supporterName,
+        message,
+        createdAt: context.now.toISOString(),
+      },
+    });
+    await trx.with("tip", (db) => db.insertInto("tips").values(row)).insertInto("outbox").values(event).execute();
+  }
   return {
-    id: row.id,
-    status: row.status,
+    id: tip.id,
+    status,
     creator: creator.handle,
     amount: input.amount,
     currency: input.currency,
     message,
     anonymous: input.anonymous ?? false,
     source: tip.source,
-    createdAt: row.created_at.toISOString(),
+    createdAt: context.now.toISOString(),
   };
 }
 
@@ -147,24 +169,29 @@ export async function createWalletTip(
   args: { fan: { id: number; displayName: string }; creator: Creator; input: TipInput; purpose?: TipPurpose; postId?: number; held?: boolean; now?: Date },
 ): Promise<Tip> {
   validateTip(args.creator, args.input, "wallet");
-  const walletId = await findAccountId(trx, accountCode.wallet(args.fan.id, args.input.currency));
+  const { currency, amount } = args.input;
+  const context = await tipContext(trx, { fromAccountCode: accountCode.wallet(args.fan.id, currency), currency, capsOfFan: args.fan.id });
+  const walletId = context.fromAccountId;
   if (!walletId) throw insufficientFunds();
   // The fan's own daily / monthly caps (422 spending_cap_reached), checked on the locked wallet row.
-  await enforceSpendingCaps(trx, { fanId: args.fan.id, walletId, currency: args.input.currency, amount: args.input.amount, now: args.now });
+  await enforceSpendingCaps(trx, { fanId: args.fan.id, walletId, currency, amount, capRows: context.capRows, now: args.now });
   try {
-    return await recordTip(trx, {
-      id: randomUUID(),
-      fanId: args.fan.id,
-      supporterName: args.fan.displayName,
-      creator: args.creator,
-      input: args.input,
-      source: "wallet",
-      paymentId: null,
-      fromAccountId: walletId,
-      purpose: args.purpose,
-      postId: args.postId,
-      held: args.held,
-    });
+    return await recordTip(
+      trx,
+      {
+        id: randomUUID(),
+        fanId: args.fan.id,
+        supporterName: args.fan.displayName,
+        creator: args.creator,
+        input: args.input,
+        source: "wallet",
+        paymentId: null,
+        purpose: args.purpose,
+        postId: args.postId,
+        held: args.held,
+      },
+      { ...context, fromAccountId: walletId },
+    );
   } catch (error) {
     if (error instanceof InsufficientBalance) throw insufficientFunds();
     throw error;
@@ -180,18 +207,23 @@ export async function createCardTip(
   trx: Tx,
   args: { paymentId: string; fanId: number | null; supporterName: string | null; creator: Creator; input: TipInput; held?: boolean },
 ): Promise<Tip> {
-  const clearing = await systemAccountId(trx, "clearing", args.input.currency);
-  return recordTip(trx, {
-    id: randomUUID(),
-    fanId: args.fanId,
-    supporterName: args.supporterName,
-    creator: args.creator,
-    input: args.input,
-    source: "card",
-    paymentId: args.paymentId,
-    fromAccountId: clearing,
-    held: args.held,
-  });
+  const clearingCode = accountCode.clearing(args.input.currency);
+  const context = await tipContext(trx, { fromAccountCode: clearingCode, currency: args.input.currency });
+  if (!context.fromAccountId) throw new Error(`system account ${clearingCode} is missing; run the migrations`);
+  return recordTip(
+    trx,
+    {
+      id: randomUUID(),
+      fanId: args.fanId,
+      supporterName: args.supporterName,
+      creator: args.creator,
+      input: args.input,
+      source: "card",
+      paymentId: args.paymentId,
+      held: args.held,
+    },
+    { ...context, fromAccountId: context.fromAccountId },
+  );
 }
 
 /** Newest first; `after` is the id of the last tip of the previous page (keyset pagination). */

@@ -52,7 +52,8 @@ const keys = {
 
 export interface ScreenArgs {
   action: RiskAction;
-  fan: { id: number } | null;
+  /** The signed-in fan (the account's creation time, as the request's user lookup read it). */
+  fan: { id: number; createdAt: Date } | null;
   /** The page tipped (tips only). */
   creator?: { id: number; userId: number } | null;
   amount: number;
@@ -137,15 +138,6 @@ async function blockedInDatabase(db: DB, fanId: number | null, ip: string) {
   return row !== undefined;
 }
 
-async function accountAgeSeconds(db: DB, userId: number) {
-  const row = await db
-    .selectFrom("users")
-    .select(sql<number>`extract(epoch from now() - created_at)::float8`.as("age"))
-    .where("id", "=", userId)
-    .executeTakeFirst();
-  return row ? Number(row.age) : 0;
-}
-
 export interface DecisionRow {
   action: RiskAction;
   decision: RiskDecision;
@@ -209,7 +201,7 @@ export async function screenPayment(trx: DB, args: ScreenArgs): Promise<Screenin
       action: args.action,
       amount: args.amount,
       currency: args.currency,
-      accountAgeSeconds: args.fan ? await accountAgeSeconds(trx, args.fan.id) : null,
+      accountAgeSeconds: args.fan ? Math.max(0, (Date.now() - args.fan.createdAt.getTime()) / 1000) : null,
       fanUserId: args.fan?.id ?? null,
       creatorOwnerId: args.creator?.userId ?? null,
       blocked,

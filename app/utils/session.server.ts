@@ -36,11 +36,13 @@ export async function getSessionUser(request: Request): Promise<SignedInUser | n
   const row = await getDb()
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["users.id", "users.email", "users.display_name", "users.role", "sessions.second_factor"])
+    .select(["users.id", "users.email", "users.display_name", "users.role", "users.created_at", "sessions.second_factor"])
     .where("sessions.id", "=", hashToken(token))
     .where("sessions.expires_at", ">", new Date())
     .executeTakeFirst();
-  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, secondFactor: row.second_factor } : null;
+  return row
+    ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, secondFactor: row.second_factor, createdAt: row.created_at }
+    : null;
 }
 
 /** This session proved the second factor (its user just confirmed enrolment with a code). */
