@@ -5,7 +5,12 @@ import { readFileSync, readdirSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
-export type CpuParts = Record<string, number>;
+/** CPU ticks so far: per process (with the part it belongs to), Postgres's ended backends, the machine. */
+export interface CpuSnapshot {
+  processes: Map<number, { part: string; ticks: number }>;
+  endedBackends: number;
+  machine: { busy: number; idle: number };
+}
 
 function readStat(pid: string) {
   try {
@@ -20,33 +25,38 @@ function readStat(pid: string) {
   }
 }
 
-/** CPU seconds used so far, by part. `pids` names Sodam's own processes. */
-export function cpuSnapshot(pids: Record<string, number | undefined>): CpuParts {
+/** `pids` names Sodam's own processes. */
+export function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapshot {
   const named = new Map(Object.entries(pids).filter((e): e is [string, number] => e[1] !== undefined).map(([k, v]) => [v, k]));
-  const parts: CpuParts = {};
-  const add = (part: string, ticks: number) => (parts[part] = (parts[part] ?? 0) + ticks / TICKS_PER_SECOND);
+  const processes = new Map<number, { part: string; ticks: number }>();
+  let endedBackends = 0;
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     const stat = readStat(pid);
     if (!stat) continue;
-    const name = named.get(Number(pid));
-    if (name) add(name, stat.own);
-    else if (Number(pid) === process.pid) add("load generator", stat.own);
-    else if (stat.comm === "postgres") {
-      // The postmaster (parent 1) also holds the time of backends that have exited.
-      add("postgres", stat.own + (stat.ppid === 1 ? stat.children : 0));
-    } else if (stat.comm.startsWith("redis-server")) add("redis", stat.own);
+    const part =
+      named.get(Number(pid)) ??
+      (Number(pid) === process.pid ? "load generator" : stat.comm === "postgres" ? "postgres" : stat.comm.startsWith("redis-server") ? "redis" : null);
+    if (!part) continue;
+    processes.set(Number(pid), { part, ticks: stat.own });
+    // The postmaster (parent 1) collects the time of the backends that have exited.
+    if (stat.comm === "postgres" && stat.ppid === 1) endedBackends = stat.children;
   }
   const [user, nice, system, idle, iowait, irq, softirq] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  add("machine busy", user! + nice! + system! + irq! + softirq!);
-  add("machine idle", idle! + iowait!);
-  return parts;
+  return { processes, endedBackends, machine: { busy: user! + nice! + system! + irq! + softirq!, idle: idle! + iowait! } };
 }
 
-/** CPU milliseconds per operation spent by each part between two snapshots, e.g. "web 4.1, postgres 3.0 …". */
-export function cpuPerOperation(before: CpuParts, after: CpuParts, operations: number) {
-  const parts = Object.keys(after).filter((k) => k !== "machine idle");
-  return parts
-    .map((part) => ({ part, ms: ((after[part]! - (before[part] ?? 0)) * 1000) / Math.max(1, operations) }))
+/** CPU milliseconds per operation spent by each part between two snapshots, e.g. "web 4.10, postgres 3.02, …". */
+export function cpuPerOperation(before: CpuSnapshot, after: CpuSnapshot, operations: number) {
+  const ticks: Record<string, number> = {};
+  const add = (part: string, n: number) => (ticks[part] = (ticks[part] ?? 0) + n);
+  for (const [pid, now] of after.processes) add(now.part, now.ticks - (before.processes.get(pid)?.ticks ?? 0));
+  // A backend that ended in between: its whole life moved into the postmaster's collected time, so what it had
+  // used before the first snapshot comes off again.
+  add("postgres", after.endedBackends - before.endedBackends);
+  for (const [pid, then] of before.processes) if (!after.processes.has(pid) && then.part === "postgres") add("postgres", -then.ticks);
+  add("machine busy", after.machine.busy - before.machine.busy);
+  return Object.entries(ticks)
+    .map(([part, n]) => ({ part, ms: ((n / TICKS_PER_SECOND) * 1000) / Math.max(1, operations) }))
     .filter((p) => p.ms > 0.005)
     .map((p) => `${p.part} ${p.ms.toFixed(2)}`)
     .join(", ");
