@@ -2,17 +2,42 @@
 // is served without a database round trip or a React render each. Only GET requests with no cookie, no
 // Authorization and no query string; only 200 HTML answers that set no cookie. Every answer served from the cache
 // gets its own CSP nonce and its own tip-form idempotency key (both are unique per page view by design).
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { RequestHandler, Response } from "express";
+import { createNonce } from "./security-headers.server";
+
+/** What a cached page holds in place of its nonce and its idempotency key. */
+type Slot = "nonce" | "idempotencyKey";
 
 interface Entry {
   storedAt: number;
   /** A request is rendering the fresh page; meanwhile the others get this one (single flight, no stampede). */
   refreshing: boolean;
   headers: Record<string, string>;
-  body: string;
+  /** The body as bytes cut at each slot, so an answer is a copy of these with fresh values between them. */
+  parts: Buffer[];
+  slots: Slot[];
   nonce: string | null;
-  idempotencyKey: string | null;
+}
+
+/** Cuts `body` at every occurrence of the markers' values. */
+function cutAtSlots(body: string, markers: Partial<Record<Slot, string | null>>) {
+  const parts: Buffer[] = [];
+  const slots: Slot[] = [];
+  let from = 0;
+  for (;;) {
+    let next: { at: number; slot: Slot; length: number } | null = null;
+    for (const [slot, value] of Object.entries(markers) as [Slot, string | null][]) {
+      const at = value ? body.indexOf(value, from) : -1;
+      if (at >= 0 && (!next || at < next.at)) next = { at, slot, length: value!.length };
+    }
+    if (!next) break;
+    parts.push(Buffer.from(body.slice(from, next.at), "utf8"));
+    slots.push(next.slot);
+    from = next.at + next.length;
+  }
+  parts.push(Buffer.from(body.slice(from), "utf8"));
+  return { parts, slots };
 }
 
 // Headers that describe the page itself; per-request ones (request id, date, length) are never replayed.
@@ -62,13 +87,12 @@ export function publicPageCache(options: { ttlMs: number; maxEntries: number; pa
     const serveStale = hit !== undefined && age < 10 * options.ttlMs && (hit.refreshing || age < options.ttlMs);
     if (hit && !serveStale) hit.refreshing = true;
     if (hit && serveStale) {
-      const nonce = randomBytes(16).toString("base64");
-      let body = hit.nonce ? hit.body.replaceAll(hit.nonce, nonce) : hit.body;
-      if (hit.idempotencyKey) body = body.replaceAll(hit.idempotencyKey, randomUUID());
+      const nonce = createNonce();
+      const fresh: Record<Slot, Buffer> = { nonce: Buffer.from(nonce), idempotencyKey: Buffer.from(randomUUID()) };
       for (const [name, value] of Object.entries(hit.headers)) res.setHeader(name, hit.nonce ? value.replaceAll(hit.nonce, nonce) : value);
       res.setHeader("X-Sodam-Cache", "hit");
       // Written directly: res.send would hash the body for an ETag that can never match (each answer differs).
-      const bytes = Buffer.from(body, "utf8");
+      const bytes = Buffer.concat(hit.parts.flatMap((part, i) => (i < hit.slots.length ? [part, fresh[hit.slots[i]!]] : [part])));
       res.setHeader("Content-Length", bytes.length);
       res.writeHead(200);
       res.end(bytes);
@@ -86,16 +110,11 @@ export function publicPageCache(options: { ttlMs: number; maxEntries: number; pa
         if (value !== undefined) headers[name] = String(value);
       }
       const body = buffer.toString("utf8");
+      const nonce = /'nonce-([^']+)'/.exec(headers["content-security-policy"] ?? "")?.[1] ?? null;
+      const idempotencyKey = /name="idempotencyKey" value="([0-9a-f-]{36})"/.exec(body)?.[1] ?? null;
       if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value as string);
       cache.delete(key);
-      cache.set(key, {
-        storedAt: Date.now(),
-        refreshing: false,
-        headers,
-        body,
-        nonce: /'nonce-([^']+)'/.exec(headers["content-security-policy"] ?? "")?.[1] ?? null,
-        idempotencyKey: /name="idempotencyKey" value="([0-9a-f-]{36})"/.exec(body)?.[1] ?? null,
-      });
+      cache.set(key, { storedAt: Date.now(), refreshing: false, headers, nonce, ...cutAtSlots(body, { nonce, idempotencyKey }) });
     });
     next();
   };
