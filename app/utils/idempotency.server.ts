@@ -2,7 +2,7 @@
 // work in one transaction and replayed for the same key and body; the same key with another body is a 409.
 // Concurrent requests with one key wait on the key's row until the first commits, then get its answer.
 import { createHash } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB } from "../../db/client";
 import type { Database } from "../../db/types";
 import { canonicalJson } from "./canonical-json";
@@ -29,6 +29,11 @@ export function parseIdempotencyKey(request: Request, required: boolean): string
   return key;
 }
 
+/** A Problem (a 4xx) thrown by the work: the request's answer, once what the work wrote is rolled back. */
+class Refused {
+  constructor(readonly problem: Problem) {}
+}
+
 /**
  * Runs `work` once per (user, key). A Problem thrown by `work` (402, 404 …) is stored and replayed like a
  * success, with everything `work` wrote rolled back; any other error rolls back the key too, so a retry runs again.
@@ -38,45 +43,66 @@ export async function withIdempotency(
   scope: { userId: number; key: string | null; fingerprint: string },
   work: (trx: Transaction<Database>) => Promise<StoredAnswer>,
 ): Promise<StoredAnswer & { replayed: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    if (scope.key !== null) {
-      const claimed = await trx
-        .insertInto("idempotency_keys")
-        .values({ user_id: scope.userId, key: scope.key, request_hash: scope.fingerprint })
-        .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
-        .returning("key")
-        .executeTakeFirst();
-      if (!claimed) {
-        const stored = await trx
-          .selectFrom("idempotency_keys")
-          .select(["request_hash", "status_code", "response"])
-          .where("user_id", "=", scope.userId)
-          .where("key", "=", scope.key)
-          .executeTakeFirstOrThrow();
-        if (stored.request_hash !== scope.fingerprint) {
-          throw new Problem(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
-        }
-        return { status: stored.status_code!, body: JSON.parse(stored.response!), replayed: true };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (scope.key !== null && !(await claim(trx, scope))) return replay(trx, scope);
+      let answer: StoredAnswer;
+      try {
+        answer = await work(trx);
+      } catch (error) {
+        if (error instanceof Problem && error.status < 500) throw new Refused(error);
+        throw error;
       }
-    }
+      if (scope.key !== null) await storeAnswer(trx, scope, answer);
+      return { ...answer, replayed: false };
+    });
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    // The whole transaction, the key's claim with it, is rolled back (no savepoint: one round trip less on every
+    // request); the refusal is stored on its own. Had a retry claimed the key meanwhile, its answer is the one.
+    const answer = { status: error.problem.status, body: error.problem.toJSON() };
+    if (scope.key === null) return { ...answer, replayed: false };
+    return db.transaction().execute(async (trx) => {
+      if (!(await claim(trx, scope, answer))) return replay(trx, scope);
+      return { ...answer, replayed: false };
+    });
+  }
+}
 
-    await sql`savepoint idempotent_work`.execute(trx);
-    let answer: StoredAnswer;
-    try {
-      answer = await work(trx);
-    } catch (error) {
-      if (!(error instanceof Problem) || error.status >= 500) throw error;
-      await sql`rollback to savepoint idempotent_work`.execute(trx);
-      answer = { status: error.status, body: error.toJSON() };
-    }
-    if (scope.key !== null) {
-      await trx
-        .updateTable("idempotency_keys")
-        .set({ status_code: answer.status, response: JSON.stringify(answer.body) })
-        .where("user_id", "=", scope.userId)
-        .where("key", "=", scope.key)
-        .execute();
-    }
-    return { ...answer, replayed: false };
-  });
+/** Inserts the key (with its answer when already known); false when the key exists (after its holder committed). */
+async function claim(trx: Transaction<Database>, scope: { userId: number; key: string | null; fingerprint: string }, answer?: StoredAnswer) {
+  const claimed = await trx
+    .insertInto("idempotency_keys")
+    .values({
+      user_id: scope.userId,
+      key: scope.key!,
+      request_hash: scope.fingerprint,
+      ...(answer && { status_code: answer.status, response: JSON.stringify(answer.body) }),
+    })
+    .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
+    .returning("key")
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+async function replay(trx: Transaction<Database>, scope: { userId: number; key: string | null; fingerprint: string }) {
+  const stored = await trx
+    .selectFrom("idempotency_keys")
+    .select(["request_hash", "status_code", "response"])
+    .where("user_id", "=", scope.userId)
+    .where("key", "=", scope.key!)
+    .executeTakeFirstOrThrow();
+  if (stored.request_hash !== scope.fingerprint) {
+    throw new Problem(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
+  }
+  return { status: stored.status_code!, body: JSON.parse(stored.response!), replayed: true };
+}
+
+async function storeAnswer(trx: Transaction<Database>, scope: { userId: number; key: string | null }, answer: StoredAnswer) {
+  await trx
+    .updateTable("idempotency_keys")
+    .set({ status_code: answer.status, response: JSON.stringify(answer.body) })
+    .where("user_id", "=", scope.userId)
+    .where("key", "=", scope.key!)
+    .execute();
 }

@@ -56,6 +56,12 @@ const redisPrefix = `sodam-bench-${id}`;
 const env: Record<string, string> = {
   DATABASE_URL: databaseUrl,
   REDIS_PREFIX: redisPrefix,
+  // Measured as deployed: production mode (React's production server renderer, Remix's production handler), with
+  // the secrets production requires made for this run.
+  NODE_ENV: "production",
+  SESSION_SECRET: randomBytes(32).toString("base64"),
+  LEDGER_SIGNING_KEY: randomBytes(32).toString("base64"),
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString("base64"),
   // Request logs off: at thousands of requests a second they would measure the log pipe, not Sodam.
   LOG_LEVEL: "warn",
   // Limits meant for people, not for a load generator.
