@@ -330,17 +330,23 @@ async function caseB4() {
   if (sample.status !== 200) throw new Error(`creator page answered ${sample.status}`);
   const bare = await startBareServer(body);
   try {
-    const baseline = await cannon(bare.url);
-    const measured = await cannon(pageUrl);
-    const ratio = measured.requests.average / baseline.requests.average;
+    // Two rounds, each side in turn, averaged: on two cores the bare server's rate swings with where the scheduler
+    // puts it and the load generator, and one round in a fixed order would credit that swing to one side.
+    const rounds: { baseline: autocannon.Result; measured: autocannon.Result }[] = [];
+    for (let round = 0; round < 2; round++) rounds.push({ baseline: await cannon(bare.url), measured: await cannon(pageUrl) });
+    const mean = (side: "baseline" | "measured") => rounds.reduce((sum, r) => sum + r[side].requests.average, 0) / rounds.length;
+    const worstP99 = (side: "baseline" | "measured") => Math.max(...rounds.map((r) => r[side].latency.p99));
+    const each = (side: "baseline" | "measured") => rounds.map((r) => fmt(r[side].requests.average)).join(" and ");
+    const non2xx = rounds.reduce((sum, r) => sum + r.measured.non2xx, 0);
+    const ratio = mean("measured") / mean("baseline");
     rows.push({
       case: "B4",
-      what: `creator page, ${SIZES.pageConnections} connections, ${SIZES.pageSeconds} s (autocannon)`,
-      measured: `${fmt(measured.requests.average)} req/s, p99 ${fmt(measured.latency.p99)} ms, ${measured.non2xx} non-2xx`,
-      baseline: `bare Node http server, same ${fmt(body.length)} bytes: ${fmt(baseline.requests.average)} req/s, p99 ${fmt(baseline.latency.p99)} ms`,
+      what: `creator page, ${SIZES.pageConnections} connections, 2 × ${SIZES.pageSeconds} s (autocannon)`,
+      measured: `${fmt(mean("measured"))} req/s (${each("measured")}), p99 ${fmt(worstP99("measured"))} ms, ${non2xx} non-2xx`,
+      baseline: `bare Node http server, same ${fmt(body.length)} bytes: ${fmt(mean("baseline"))} req/s (${each("baseline")}), p99 ${fmt(worstP99("baseline"))} ms`,
       ratio,
       target: "≥ 0.3; p99 < 50 ms",
-      met: ratio >= 0.3 && measured.latency.p99 < 50 && measured.non2xx === 0,
+      met: ratio >= 0.3 && worstP99("measured") < 50 && non2xx === 0,
     });
   } finally {
     await bare.stop();
