@@ -95,15 +95,27 @@ export async function settlePendingTips(db: DB, options: { batchSize: number; fe
   });
 }
 
-/** Settles until no pending tip is left (or `maxBatches` ran, or `shouldStop` says so between batches); returns the totals. */
-export async function settleAll(db: DB, options: { batchSize: number; feeBps: number; maxBatches?: number; shouldStop?: () => boolean }) {
+/**
+ * Settles until no pending tip is left (or `maxBatches` ran, or `shouldStop` says so between batches); returns the
+ * totals. With `concurrency` above 1, that many transactions settle side by side — SKIP LOCKED gives each its own
+ * tips, and the creators' balances are locked in id order — so a large backlog is not held to one core.
+ */
+export async function settleAll(
+  db: DB,
+  options: { batchSize: number; feeBps: number; maxBatches?: number; shouldStop?: () => boolean; concurrency?: number },
+) {
   const total: SettlementRun = { tips: 0, settlements: 0 };
-  for (let i = 0; i < (options.maxBatches ?? Infinity) && !options.shouldStop?.(); i++) {
-    const run = await settlePendingTips(db, options);
-    total.tips += run.tips;
-    total.settlements += run.settlements;
-    if (run.tips < options.batchSize) break;
-  }
+  let batches = 0;
+  const settleBatches = async () => {
+    while (batches < (options.maxBatches ?? Infinity) && !options.shouldStop?.()) {
+      batches++;
+      const run = await settlePendingTips(db, options);
+      total.tips += run.tips;
+      total.settlements += run.settlements;
+      if (run.tips < options.batchSize) break;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, settleBatches));
   return total;
 }
 
