@@ -7,7 +7,7 @@ let db: DB | undefined;
 export function getDb(): DB {
   if (!db) {
     const env = getEnv();
-    db = createDb(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+    db = createDb(env.DATABASE_URL, env.DATABASE_POOL_SIZE, { preparedStatements: env.DATABASE_PREPARED_STATEMENTS });
   }
   return db;
 }

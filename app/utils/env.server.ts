@@ -14,6 +14,9 @@ const EnvSchema = z.object({
     .optional(),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/sodam"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  // Off behind a pooler that does not carry prepared statements across its server connections (PgBouncer in
+  // transaction mode before 1.21).
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   // Keys and BullMQ queues live under this prefix; tests use their own so runs never collide.
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("sodam"),
