@@ -101,10 +101,14 @@ try {
   const fans = await seedFans(web.url, SIZES.clients, quick ? 2_000_000 : 6_000_000);
 
   let b1: LoadResult | undefined;
+  await quiesce();
   if (wanted("B1") || wanted("B2") || wanted("B6")) b1 = await caseB1(creators, fans);
   if (wanted("B2") && b1) await caseB2(creators, fans, b1);
   if (wanted("B3")) await caseB3(creators);
-  if (wanted("B4")) await caseB4();
+  if (wanted("B4")) {
+    await quiesce();
+    await caseB4();
+  }
   if (wanted("B5")) await caseB5();
 } catch (error) {
   // What the processes said is the first thing to read when a case fails.
@@ -420,6 +424,20 @@ async function settled(timeoutMs = quick ? 120_000 : 900_000) {
     timeoutMs,
     "settlement to catch up",
   );
+}
+
+/**
+ * Before a case: the workers have finished what earlier cases left them (tips to settle, events to relay, ledger
+ * transactions to seal) and the tables are vacuumed, so the case measures its own load and not their aftermath.
+ */
+async function quiesce() {
+  await settled();
+  await waitFor(
+    async () => Number((await sql<{ n: number }>`select count(*) as n from ledger_unsealed`.execute(db)).rows[0]!.n) === 0,
+    quick ? 120_000 : 900_000,
+    "the transparency log to seal every ledger transaction",
+  );
+  await sql`vacuum analyze`.execute(db);
 }
 
 // --- the table --------------------------------------------------------------------------------------------------
