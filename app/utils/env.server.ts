@@ -68,7 +68,7 @@ const EnvSchema = z.object({
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_SWEEP_MS: z.coerce.number().int().min(200).default(2_000),
-  SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(5000),
+  SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(100000).default(2500),
   SETTLEMENT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   // Rate limits (Redis counters); generous for people, tight enough to stop scripts.
   RATE_LIMIT_TIPS_PER_MINUTE: z.coerce.number().int().min(1).default(120),

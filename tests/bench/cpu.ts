@@ -7,7 +7,8 @@ const TICKS_PER_SECOND = 100;
 
 /** CPU ticks so far: per process (with the part it belongs to), Postgres's ended backends, the machine. */
 export interface CpuSnapshot {
-  processes: Map<number, { part: string; ticks: number }>;
+  /** ticks: user + system; system: in the kernel (system calls, the network stack), part of ticks. */
+  processes: Map<number, { part: string; ticks: number; system: number }>;
   endedBackends: number;
   machine: { busy: number; idle: number };
 }
@@ -19,7 +20,7 @@ function readStat(pid: string) {
     // Fields after the command name, numbered from 3 (state) as in proc(5).
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
     const at = (n: number) => Number(fields[n - 3]);
-    return { comm, ppid: at(4), own: at(14) + at(15), children: at(16) + at(17) };
+    return { comm, ppid: at(4), own: at(14) + at(15), system: at(15), children: at(16) + at(17) };
   } catch {
     return null; // the process ended between listing and reading
   }
@@ -28,7 +29,7 @@ function readStat(pid: string) {
 /** `pids` names Sodam's own processes. */
 export function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapshot {
   const named = new Map(Object.entries(pids).filter((e): e is [string, number] => e[1] !== undefined).map(([k, v]) => [v, k]));
-  const processes = new Map<number, { part: string; ticks: number }>();
+  const processes = new Map<number, { part: string; ticks: number; system: number }>();
   let endedBackends = 0;
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     const stat = readStat(pid);
@@ -37,7 +38,7 @@ export function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapsh
       named.get(Number(pid)) ??
       (Number(pid) === process.pid ? "load generator" : stat.comm === "postgres" ? "postgres" : stat.comm.startsWith("redis-server") ? "redis" : null);
     if (!part) continue;
-    processes.set(Number(pid), { part, ticks: stat.own });
+    processes.set(Number(pid), { part, ticks: stat.own, system: stat.system });
     // The postmaster (parent 1) collects the time of the backends that have exited.
     if (stat.comm === "postgres" && stat.ppid === 1) endedBackends = stat.children;
   }
@@ -45,19 +46,27 @@ export function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapsh
   return { processes, endedBackends, machine: { busy: user! + nice! + system! + irq! + softirq!, idle: idle! + iowait! } };
 }
 
-/** CPU milliseconds per operation spent by each part between two snapshots, e.g. "web 4.10, postgres 3.02, …". */
+/**
+ * CPU milliseconds per operation spent by each part between two snapshots, with the kernel's share of Sodam's own
+ * processes, e.g. "web 4.10 (kernel 1.60), postgres 3.02, …".
+ */
 export function cpuPerOperation(before: CpuSnapshot, after: CpuSnapshot, operations: number) {
   const ticks: Record<string, number> = {};
+  const system: Record<string, number> = {};
   const add = (part: string, n: number) => (ticks[part] = (ticks[part] ?? 0) + n);
-  for (const [pid, now] of after.processes) add(now.part, now.ticks - (before.processes.get(pid)?.ticks ?? 0));
+  for (const [pid, now] of after.processes) {
+    const then = before.processes.get(pid);
+    add(now.part, now.ticks - (then?.ticks ?? 0));
+    system[now.part] = (system[now.part] ?? 0) + now.system - (then?.system ?? 0);
+  }
   // A backend that ended in between: its whole life moved into the postmaster's collected time, so what it had
   // used before the first snapshot comes off again.
   add("postgres", after.endedBackends - before.endedBackends);
   for (const [pid, then] of before.processes) if (!after.processes.has(pid) && then.part === "postgres") add("postgres", -then.ticks);
   add("machine busy", after.machine.busy - before.machine.busy);
+  const ms = (n: number) => ((n / TICKS_PER_SECOND) * 1000) / Math.max(1, operations);
   return Object.entries(ticks)
-    .map(([part, n]) => ({ part, ms: ((n / TICKS_PER_SECOND) * 1000) / Math.max(1, operations) }))
-    .filter((p) => p.ms > 0.005)
-    .map((p) => `${p.part} ${p.ms.toFixed(2)}`)
+    .filter(([, n]) => ms(n) > 0.005)
+    .map(([part, n]) => `${part} ${ms(n).toFixed(2)}${part === "web" || part === "workers" ? ` (kernel ${ms(system[part] ?? 0).toFixed(2)})` : ""}`)
     .join(", ");
 }
