@@ -106,16 +106,25 @@ export async function settleAll(
 ) {
   const total: SettlementRun = { tips: 0, settlements: 0 };
   let batches = 0;
+  let failed = false;
   const settleBatches = async () => {
-    while (batches < (options.maxBatches ?? Infinity) && !options.shouldStop?.()) {
+    while (batches < (options.maxBatches ?? Infinity) && !failed && !options.shouldStop?.()) {
       batches++;
-      const run = await settlePendingTips(db, options);
-      total.tips += run.tips;
-      total.settlements += run.settlements;
-      if (run.tips < options.batchSize) break;
+      try {
+        const run = await settlePendingTips(db, options);
+        total.tips += run.tips;
+        total.settlements += run.settlements;
+        if (run.tips < options.batchSize) break;
+      } catch (error) {
+        // The others stop after their current batch; the call ends (and fails) only once none is still running.
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, settleBatches));
+  const runs = await Promise.allSettled(Array.from({ length: options.concurrency ?? 1 }, settleBatches));
+  const failure = runs.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
   return total;
 }
 
