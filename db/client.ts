@@ -31,15 +31,25 @@ const PREPARED_PER_CONNECTION = 200;
  */
 function prepareStatements(client: pg.PoolClient) {
   const names = new Map<string, string>();
+  let generation = 0;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     if (typeof text !== "string" || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest);
     let name = names.get(text);
     if (!name && names.size < PREPARED_PER_CONNECTION) {
-      name = `sodam_${createHash("sha1").update(text).digest("base64url")}`;
+      name = `sodam_${generation}_${createHash("sha1").update(text).digest("base64url")}`;
       names.set(text, name);
     }
-    return name ? query({ name, text, values }) : query(text, values);
+    if (!name) return query(text, values);
+    return (query({ name, text, values }) as Promise<unknown>).catch((error: { code?: string }) => {
+      // A migration changed a table under a prepared statement ("cached plan must not change result type"):
+      // this connection prepares everything anew from the next statement on.
+      if (error?.code === "0A000") {
+        names.clear();
+        generation++;
+      }
+      throw error;
+    });
   };
 }
 
