@@ -7,8 +7,11 @@
 // encrypted (AES-256-GCM under WEBHOOK_SECRET_KEY), so a copy of the database alone does not let anyone forge
 // deliveries; the creator sees it once, when it is made or rotated.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import dns, { type LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import http from "node:http";
+import https from "node:https";
+import { BlockList, isIP, type LookupFunction } from "node:net";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import type { Tx } from "../money/ledger.server";
@@ -105,6 +108,48 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
   }
   if (!addresses.length || addresses.some(isPrivateAddress)) throw badUrl("The address points to a private or local network.");
   return url;
+}
+
+/**
+ * Resolves a webhook host for the connection itself and refuses private addresses (unless allowed): the delivery
+ * connects to the address that was checked, so a name that resolves to a public address when checked and to a
+ * private one a moment later (DNS rebinding) cannot reach the private network.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, found) => {
+    const addresses = found as unknown as LookupAddress[];
+    if (error) return callback(error, "", 0);
+    if (!privateUrlsAllowed() && (!addresses.length || addresses.some((a) => isPrivateAddress(a.address)))) {
+      return callback(Object.assign(new Error(`${hostname} resolves to a private or local network`), { code: "EPRIVATEADDRESS" }), "", 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
+
+/** POSTs one delivery (no redirects followed); resolves with the status and the first characters of the answer. */
+export function postWebhook(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; snippet: string }> {
+  const target = new URL(url);
+  const client = target.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      target,
+      { method: "POST", headers: { ...headers, "Content-Length": Buffer.byteLength(body) }, lookup: publicOnlyLookup },
+      (response) => {
+        let snippet = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          if (snippet.length < SNIPPET_CHARS) snippet += chunk;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, snippet: snippet.slice(0, SNIPPET_CHARS) }));
+        response.on("error", reject);
+      },
+    );
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
+    request.on("close", () => clearTimeout(timer));
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 // ---- endpoints ----
@@ -342,11 +387,9 @@ export async function attemptWebhookDelivery(db: DB, args: { deliveryId: string;
   try {
     await checkWebhookUrl(delivery.url);
     const timestamp = Math.floor(now().getTime() / 1000);
-    const response = await fetch(delivery.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(getEnv().WEBHOOK_TIMEOUT_MS),
-      headers: {
+    const answer = await postWebhook(
+      delivery.url,
+      {
         "Content-Type": "application/json",
         "User-Agent": "Sodam-Webhooks/1",
         [SIGNATURE_HEADER]: webhookSignature(decryptSecret(delivery.secret_ciphertext), timestamp, delivery.body),
@@ -354,10 +397,11 @@ export async function attemptWebhookDelivery(db: DB, args: { deliveryId: string;
         "Sodam-Event-Type": delivery.event_type,
         "Sodam-Delivery-Id": delivery.id,
       },
-      body: delivery.body,
-    });
-    statusCode = response.status;
-    snippet = (await response.text().catch(() => "")).slice(0, SNIPPET_CHARS);
+      delivery.body,
+      getEnv().WEBHOOK_TIMEOUT_MS,
+    );
+    statusCode = answer.status;
+    snippet = answer.snippet;
   } catch (caught) {
     error = (caught instanceof Problem ? caught.detail : caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)).slice(0, SNIPPET_CHARS);
   }

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { checkWebhookUrl, createWebhookEndpoint, isPrivateAddress, replayWebhookDelivery, rotateWebhookSecret } from "../../app/models/webhooks.server";
+import { checkWebhookUrl, createWebhookEndpoint, isPrivateAddress, postWebhook, replayWebhookDelivery, rotateWebhookSecret } from "../../app/models/webhooks.server";
 import { processPayout, requestPayoutNow } from "../../app/money/payouts.server";
 import { TestmodePaymentProvider } from "../../app/money/testmode-provider.server";
 import { enqueueWebhookDelivery } from "../../app/jobs/queues.server";
@@ -154,6 +154,18 @@ describe("webhook addresses", () => {
       await expect(checkWebhookUrl(url), url).rejects.toMatchObject({ status: 422, code: "webhook_url_invalid" });
     }
     expect([isPrivateAddress("::ffff:10.0.0.1"), isPrivateAddress("fd12::1"), isPrivateAddress("100.64.0.1"), isPrivateAddress("8.8.8.8")]).toEqual([true, true, true, false]);
+  });
+
+  it("checks the address a delivery connects to, not only the one checked before (DNS rebinding)", async () => {
+    process.env.WEBHOOK_ALLOW_PRIVATE_URLS = "false";
+    resetEnvForTests();
+    try {
+      // "localhost" stands for a public name that resolves to a private address by the time of the delivery.
+      await expect(postWebhook("https://localhost:9/hook", {}, "{}", 2_000)).rejects.toMatchObject({ code: "EPRIVATEADDRESS" });
+    } finally {
+      delete process.env.WEBHOOK_ALLOW_PRIVATE_URLS;
+      resetEnvForTests();
+    }
   });
 
   it("refuses unknown events and more than five endpoints", async () => {
