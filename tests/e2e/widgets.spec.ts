@@ -132,7 +132,9 @@ test("a signed-in fan tips from their wallet through the widget's popup, and the
     const widget = page.frameLocator("iframe");
     // Inside another site's frame no cookie arrives: the frame offers card, and the wallet in a window of its own.
     await expect(widget.getByLabel("카드 번호")).toBeVisible();
-    const [popup] = await Promise.all([page.waitForEvent("popup"), widget.getByRole("link", { name: "지갑으로 후원하기 (새 창)" }).click()]);
+    // Enter, not a tap: the frame resizes itself once it runs (it reports its height to the host page), and under
+    // phone emulation a tap aimed before the resize can land beside the link.
+    const [popup] = await Promise.all([page.waitForEvent("popup"), widget.getByRole("link", { name: "지갑으로 후원하기 (새 창)" }).press("Enter")]);
     await expect(popup.getByLabel(/지갑에서 바로/)).toBeChecked();
     await popup.getByLabel("₩1,000", { exact: true }).check();
     await popup.getByRole("button", { name: "후원하기", exact: true }).click();
