@@ -176,8 +176,13 @@ export async function systemAccountId(
 ): Promise<number> {
   const code = which === "clearing" ? accountCode.clearing(currency) : accountCode.platform(which, currency);
   const id = await findAccountId(trx, code);
-  if (!id) throw new Error(`system account ${code} is missing; run the migrations`);
+  if (!id) throw systemAccountMissing(code);
   return id;
+}
+
+/** A shared account the first migration makes is not there: the database was not migrated. */
+export function systemAccountMissing(code: string) {
+  return new Error(`system account ${code} is missing; run the migrations`);
 }
 
 export function ensureWalletAccount(trx: Tx, userId: number, currency: Currency) {

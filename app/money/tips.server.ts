@@ -7,7 +7,7 @@ import type { TipStatus } from "../../db/types";
 import type { Creator } from "../models/creators.server";
 import { Problem } from "../utils/problem.server";
 import { CURRENCY_RULES, formatMoney, type Currency } from "./currency";
-import { InsufficientBalance, accountCode, postTransaction, type Tx } from "./ledger.server";
+import { InsufficientBalance, accountCode, postTransaction, systemAccountMissing, type Tx } from "./ledger.server";
 import { outboxRow } from "./outbox.server";
 import { capRowsForShare, enforceSpendingCaps, type CapRowJson } from "./spending-caps.server";
 
@@ -99,7 +99,7 @@ async function tipContext(trx: Tx, args: { fromAccountCode: string; currency: Cu
            ${args.capsOfFan === undefined ? sql`null` : capRowsForShare(args.capsOfFan, args.currency)} as caps
   `.execute(trx);
   const row = rows[0]!;
-  if (row.in_flight_id === null) throw new Error(`system account ${inFlightCode} is missing; run the migrations`);
+  if (row.in_flight_id === null) throw systemAccountMissing(inFlightCode);
   return { fromAccountId: row.from_id, inFlightId: row.in_flight_id, now: row.now, capRows: row.caps ?? [] };
 }
 
@@ -209,7 +209,7 @@ export async function createCardTip(
 ): Promise<Tip> {
   const clearingCode = accountCode.clearing(args.input.currency);
   const context = await tipContext(trx, { fromAccountCode: clearingCode, currency: args.input.currency });
-  if (!context.fromAccountId) throw new Error(`system account ${clearingCode} is missing; run the migrations`);
+  if (!context.fromAccountId) throw systemAccountMissing(clearingCode);
   return recordTip(
     trx,
     {
