@@ -74,6 +74,11 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
+/** Whether a host's addresses may be called: none found, or any of them private, refuses (unless allowed). */
+function reachableAddresses(addresses: string[]) {
+  return privateUrlsAllowed() || (addresses.length > 0 && !addresses.some(isPrivateAddress));
+}
+
 export function privateUrlsAllowed() {
   const env = getEnv();
   return env.WEBHOOK_ALLOW_PRIVATE_URLS ? env.WEBHOOK_ALLOW_PRIVATE_URLS === "true" : env.NODE_ENV !== "production";
@@ -106,7 +111,7 @@ export async function checkWebhookUrl(raw: string): Promise<URL> {
   } catch {
     throw badUrl(`The host ${host} could not be found.`);
   }
-  if (!addresses.length || addresses.some(isPrivateAddress)) throw badUrl("The address points to a private or local network.");
+  if (!reachableAddresses(addresses)) throw badUrl("The address points to a private or local network.");
   return url;
 }
 
@@ -119,7 +124,7 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
   dns.lookup(hostname, { ...options, all: true }, (error, found) => {
     const addresses = found as unknown as LookupAddress[];
     if (error) return callback(error, "", 0);
-    if (!privateUrlsAllowed() && (!addresses.length || addresses.some((a) => isPrivateAddress(a.address)))) {
+    if (!reachableAddresses(addresses.map((a) => a.address))) {
       return callback(Object.assign(new Error(`${hostname} resolves to a private or local network`), { code: "EPRIVATEADDRESS" }), "", 0);
     }
     if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
