@@ -29,6 +29,20 @@ export function parseIdempotencyKey(request: Request, required: boolean): string
   return key;
 }
 
+/** Whose request, under which key (null: the client sent none), with what body. */
+interface Scope {
+  userId: number;
+  key: string | null;
+  fingerprint: string;
+}
+
+/** A scope with a key: the only kind that is claimed, replayed or stored. */
+type KeyedScope = Scope & { key: string };
+
+function keyedScope(scope: Scope): KeyedScope | null {
+  return scope.key === null ? null : { ...scope, key: scope.key };
+}
+
 /** A Problem (a 4xx) thrown by the work: the request's answer, once what the work wrote is rolled back. */
 class Refused {
   constructor(readonly problem: Problem) {}
@@ -40,12 +54,13 @@ class Refused {
  */
 export async function withIdempotency(
   db: DB,
-  scope: { userId: number; key: string | null; fingerprint: string },
+  scope: Scope,
   work: (trx: Transaction<Database>) => Promise<StoredAnswer>,
 ): Promise<StoredAnswer & { replayed: boolean }> {
+  const keyed = keyedScope(scope);
   try {
     return await db.transaction().execute(async (trx) => {
-      if (scope.key !== null && !(await claim(trx, scope))) return replay(trx, scope);
+      if (keyed && !(await claim(trx, keyed))) return replay(trx, keyed);
       let answer: StoredAnswer;
       try {
         answer = await work(trx);
@@ -53,7 +68,7 @@ export async function withIdempotency(
         if (error instanceof Problem && error.status < 500) throw new Refused(error);
         throw error;
       }
-      if (scope.key !== null) await storeAnswer(trx, scope, answer);
+      if (keyed) await storeAnswer(trx, keyed, answer);
       return { ...answer, replayed: false };
     });
   } catch (error) {
@@ -61,21 +76,21 @@ export async function withIdempotency(
     // The whole transaction, the key's claim with it, is rolled back (no savepoint: one round trip less on every
     // request); the refusal is stored on its own. Had a retry claimed the key meanwhile, its answer is the one.
     const answer = { status: error.problem.status, body: error.problem.toJSON() };
-    if (scope.key === null) return { ...answer, replayed: false };
+    if (!keyed) return { ...answer, replayed: false };
     return db.transaction().execute(async (trx) => {
-      if (!(await claim(trx, scope, answer))) return replay(trx, scope);
+      if (!(await claim(trx, keyed, answer))) return replay(trx, keyed);
       return { ...answer, replayed: false };
     });
   }
 }
 
 /** Inserts the key (with its answer when already known); false when the key exists (after its holder committed). */
-async function claim(trx: Transaction<Database>, scope: { userId: number; key: string | null; fingerprint: string }, answer?: StoredAnswer) {
+async function claim(trx: Transaction<Database>, scope: KeyedScope, answer?: StoredAnswer) {
   const claimed = await trx
     .insertInto("idempotency_keys")
     .values({
       user_id: scope.userId,
-      key: scope.key!,
+      key: scope.key,
       request_hash: scope.fingerprint,
       ...(answer && { status_code: answer.status, response: JSON.stringify(answer.body) }),
     })
@@ -85,12 +100,12 @@ async function claim(trx: Transaction<Database>, scope: { userId: number; key: s
   return claimed !== undefined;
 }
 
-async function replay(trx: Transaction<Database>, scope: { userId: number; key: string | null; fingerprint: string }) {
+async function replay(trx: Transaction<Database>, scope: KeyedScope) {
   const stored = await trx
     .selectFrom("idempotency_keys")
     .select(["request_hash", "status_code", "response"])
     .where("user_id", "=", scope.userId)
-    .where("key", "=", scope.key!)
+    .where("key", "=", scope.key)
     .executeTakeFirstOrThrow();
   if (stored.request_hash !== scope.fingerprint) {
     throw new Problem(409, "idempotency_key_reused", "This Idempotency-Key was already used with a different request.");
@@ -98,11 +113,11 @@ async function replay(trx: Transaction<Database>, scope: { userId: number; key: 
   return { status: stored.status_code!, body: JSON.parse(stored.response!), replayed: true };
 }
 
-async function storeAnswer(trx: Transaction<Database>, scope: { userId: number; key: string | null }, answer: StoredAnswer) {
+async function storeAnswer(trx: Transaction<Database>, scope: KeyedScope, answer: StoredAnswer) {
   await trx
     .updateTable("idempotency_keys")
     .set({ status_code: answer.status, response: JSON.stringify(answer.body) })
     .where("user_id", "=", scope.userId)
-    .where("key", "=", scope.key!)
+    .where("key", "=", scope.key)
     .execute();
 }
