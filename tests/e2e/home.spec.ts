@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { recordBrowserErrors } from "../support/browser-errors";
 
 test("home page lists the demo creators and links to their pages", async ({ page }, testInfo) => {
   await page.goto("/");
@@ -12,6 +13,31 @@ test("home page lists the demo creators and links to their pages", async ({ page
 test("home page switches to English", async ({ page }) => {
   await page.goto("/?lang=en");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
+
+test("a key press that arrives before the page has hydrated leaves the page working", async ({ page }) => {
+  const errors = recordBrowserErrors(page);
+  // The press lands just after React has started hydrating and before Remix's first render has its data: the moment
+  // a fast tap on a slow phone hits. React then tried to hydrate synchronously and failed for good (error #345).
+  await page.addInitScript(() => {
+    const addEventListener = EventTarget.prototype.addEventListener;
+    let pressed = false;
+    EventTarget.prototype.addEventListener = function (this: EventTarget, ...args: Parameters<EventTarget["addEventListener"]>) {
+      addEventListener.apply(this, args);
+      if (this === document && args[0] === "keydown" && !pressed) {
+        pressed = true;
+        queueMicrotask(() => document.body.dispatchEvent(new KeyboardEvent("keydown", { bubbles: true, key: "Tab" })));
+      }
+    };
+  });
+  await page.goto("/login");
+  await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized, null, { timeout: 10_000 });
+  // Hydrated: a link now navigates on the client, without loading a new document.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await page.locator('a[href^="/signup"]').first().click();
+  await page.waitForURL((url) => url.pathname === "/signup");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  expect(errors).toEqual([]);
 });
 
 test("health check reports Postgres and Redis up", async ({ request }) => {
