@@ -29,7 +29,6 @@ export async function startWebServer(options: { port?: number; host?: string } =
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(compression());
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     const id = (req.get("X-Request-Id") ?? "").slice(0, 100) || randomUUID();
@@ -58,8 +57,13 @@ export async function startWebServer(options: { port?: number; host?: string } =
     res.on("close", () => inFlight.delete(res));
     next();
   });
-  // Creator pages (GET only, so before the origin check and the static files: a hit costs no file lookup) for anonymous visitors: at most a second old (new tips show within that second).
-  app.use(publicPageCache({ ttlMs: 1_000, maxEntries: 2_000, path: /^\/@[A-Za-z0-9_.-]{1,64}$/ }));
+  // Creator pages for anonymous visitors, at most a second old (new tips show within that second). GET only, so
+  // before the origin check and the static files: a hit costs no file lookup; and before compression: a hit comes
+  // gzipped already. What is rendered for the cache is kept as the route wrote it, inside compression.
+  const pageCache = publicPageCache({ ttlMs: 1_000, maxEntries: 2_000, path: /^\/@[A-Za-z0-9_.-]{1,64}$/ });
+  app.use(pageCache.serve);
+  app.use(compression());
+  app.use(pageCache.store);
   // Origin check on every state-changing request: a browser always names the page's origin on a POST, so a
   // cross-site form or fetch is refused before it reaches a route. Clients without Origin (scripts with a bearer
   // token, provider webhooks) carry no ambient cookie authority.
