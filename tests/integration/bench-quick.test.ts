@@ -12,7 +12,7 @@ it("runs every benchmark case in quick mode and writes the table", async () => {
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   expect(code, output).toBe(0);
   const result = JSON.parse(readFileSync("tests/bench/results/quick.json", "utf8")) as { rows: { case: string; measured: string }[] };
-  expect(result.rows.map((r) => r.case)).toEqual(["B1", "B2", "B3", "B4", "B5", "B6"]);
+  expect(result.rows.map((r) => r.case)).toEqual(["B1", "B2", "B3", "B4", "B4 (browser)", "B5", "B6"]);
   for (const row of result.rows) expect(row.measured, row.case).toMatch(/\d/);
   expect(readFileSync("tests/bench/results/quick.md", "utf8")).toContain("| B4 |");
 }, 600_000);
