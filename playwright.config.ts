@@ -51,8 +51,9 @@ export default defineConfig({
     env: { PORT: String(port), HOST: "127.0.0.1" },
     reuseExistingServer: false,
     timeout: 120_000,
-    // SIGTERM (not Playwright's default SIGKILL), so serve.ts stops the processes and removes its database and keys.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    // SIGTERM (not Playwright's default SIGKILL), so serve.ts stops the processes and removes its database and keys
+    // (it gives the processes 10 s, then kills them, and then cleans up).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     stdout: "ignore",
     stderr: "pipe",
   },

@@ -27,11 +27,24 @@ const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", DATABASE_URL:
 const run = (script: string) => spawn(process.execPath, ["--import", "tsx", script], { env, stdio: "inherit" });
 const children: ChildProcess[] = [run("app/cli/web.ts"), run("workers/index.ts")];
 
+/** SIGTERM, and SIGKILL after `graceMs`: the clean-up below must run before Playwright's own deadline. */
+function stopChild(child: ChildProcess, graceMs: number) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => {
+      console.error(`serve: ${child.spawnargs.at(-1)} did not stop within ${graceMs} ms of SIGTERM; killing it`);
+      child.kill("SIGKILL");
+    }, graceMs);
+    child.once("exit", () => (clearTimeout(kill), resolve()));
+    child.kill("SIGTERM");
+  });
+}
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once("exit", resolve), c.kill("SIGTERM"))))));
+  await Promise.all(children.map((child) => stopChild(child, 10_000)));
   await dropDatabase(databaseUrl).catch(() => {});
   await deleteRedisPrefix(redisPrefix).catch(() => {});
   process.exit(0);
