@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { recordBrowserErrors } from "../support/browser-errors";
 
 test("home page lists the demo creators and links to their pages", async ({ page }, testInfo) => {
@@ -14,6 +14,11 @@ test("home page switches to English", async ({ page }) => {
   await page.goto("/?lang=en");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
 });
+
+/** Waits until React has hydrated the page (Remix's router is there and has its first state). */
+function hydrated(page: Page) {
+  return page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized, null, { timeout: 10_000 });
+}
 
 test("a key press that arrives before the page has hydrated leaves the page working", async ({ page }) => {
   const errors = recordBrowserErrors(page);
@@ -31,7 +36,7 @@ test("a key press that arrives before the page has hydrated leaves the page work
     };
   });
   await page.goto("/login");
-  await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized, null, { timeout: 10_000 });
+  await hydrated(page);
   // Hydrated: a link now navigates on the client, without loading a new document.
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
   await page.locator('a[href^="/signup"]').first().click();
@@ -56,7 +61,7 @@ test.describe("page cache", () => {
     expect(headers["content-encoding"]).toBe("gzip");
     await expect(page.getByText("하늘 Haneul").first()).toBeVisible();
     // The scripts ran (the CSP allows only the answer's own nonce): the page hydrated.
-    await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized, null, { timeout: 10_000 });
+    await hydrated(page);
     expect(errors).toEqual([]);
   });
 });
